@@ -1,0 +1,1 @@
+"""Fixtures of the graph layer (owned by the graph-layer work)."""
