@@ -1,0 +1,360 @@
+"""Clean a raw document: repair run-together words, and mark (not delete) noise.
+
+Two jobs, both conservative:
+
+* **Repair.** Line-joining in scraped press releases glues words together
+  ("desPilotprojekts", "Centerfor", "wurdegemeinsam"). A glued token is split
+  only when it is not a word itself and both parts are words by ``wordfreq``
+  (document language and English), under rules strict enough to leave names
+  alone ("HuaDong", "WeChat", acronyms). The output differs from the input
+  only by inserted spaces and normalised whitespace, so the text stays the
+  document's own text.
+* **Noise.** Site chrome, cookie banners, copyright footers, wire credits,
+  link lists, ads, editorial labels and duplicated passages are *kept* in the
+  text and listed as :class:`NoiseSpan` so that extractors ignore them and
+  offsets stay meaningful. Phrase lists live in
+  ``resources/<lang>/noise.json``; chrome is matched with every language's
+  phrases, because pages mix languages (an Italian portal around an English
+  release). Structural rules (line 1 unrelated to the story, duplicates,
+  dated link lists, low-overlap ads) need no phrase list.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from extract.dates import available_languages, find_dates, load_date_words
+from extract.records import NoiseSpan
+
+RESOURCES = Path(__file__).parent / "resources"
+COMPOUNDING_LANGUAGES = frozenset({"de", "nl", "sv", "da", "nb", "no", "fi", "is", "hu"})
+FUNCTION_WORD_ZIPF = 5.5  # "und", "wurde", "for": a part this frequent is a word on its own
+PART_ZIPF = 3.0  # both parts of a split must be at least this common
+MAX_REPAIR_ROUNDS = 5
+
+_L = "A-Za-zÀ-ÖØ-öø-ɏ"  # Latin letters, accented included
+_LOWER = "a-zß-öø-ÿ"
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_WORD_RUN = re.compile(rf"[{_L}]+")
+_URLISH = re.compile(r"://|www\.|@|\.(?:com|org|net|eu|de|pl|it|fr|es|cn|uk|html?)\b", re.I)
+_TOKEN_RULES = (
+    (re.compile(rf"(?<=[{_LOWER}]{{2}})([.,;:!?])(?=[{_UPPER}][{_LOWER}])"), r"\1 "),
+    (re.compile(rf"(?:(?<=[{_L}]{{2}})|(?<=\)))([,;])(?=[{_L}]{{2}})"), r"\1 "),
+    (re.compile(rf"(?<=[{_L}]{{2}})\((?=[^()\s]*[{_L}\d][^()\s]*\))"), " ("),
+    (re.compile(rf"\)(?=[{_L}]{{2}})"), ") "),
+)
+_LETTERS_DIGITS = re.compile(rf"([{_L}]{{3,}})(\d)")
+_DIGITS_LETTERS = re.compile(rf"(\d)([{_LOWER}]{{4,}})")
+_PINYIN = re.compile(
+    r"(?:(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|"
+    r"er|in|un|ia|ie|iu|ua|uo|ui|ue|a|o|e|i|u|ü)){1,2}", re.I)
+
+
+@dataclass
+class CleanText:
+    """Repaired text (noise kept in place) and the noise spans found in it."""
+
+    text: str
+    noise: list[NoiseSpan] = field(default_factory=list)
+
+
+def clean_text(text: str, lang: str) -> CleanText:
+    """Repair run-together words and normalise whitespace, then mark noise passages."""
+    repaired = repair_text(text, lang)
+    return CleanText(repaired, find_noise(repaired, lang))
+
+
+# --- repair ---------------------------------------------------------------------------------
+
+@lru_cache(maxsize=200_000)
+def _zipf(word: str, lang: str) -> float:
+    from wordfreq import available_languages as wf_languages, zipf_frequency
+
+    if lang not in wf_languages() or lang in ("zh", "ja", "ko"):  # these need tokenizers we do not ship
+        return 0.0
+    return zipf_frequency(word, lang)
+
+
+def _best_zipf(word: str, lang: str) -> float:
+    return max(_zipf(word, lang), _zipf(word, "en"))
+
+
+def normalise_whitespace(text: str) -> str:
+    r"""One space between words, no trailing spaces, at most one blank line between paragraphs.
+
+    >>> normalise_whitespace(" a\u00a0 b \r\n\n\n\nc\t")
+    'a b\n\nc'
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def repair_text(text: str, lang: str) -> str:
+    """Whitespace-normalised text with glued words split (repeated until nothing changes)."""
+    text = normalise_whitespace(text)
+    for _ in range(MAX_REPAIR_ROUNDS):
+        repaired = normalise_whitespace(re.sub(r"\S+", lambda m: _repair_token(m.group(0), text, lang), text))
+        if repaired == text:
+            break
+        text = repaired
+    return text
+
+
+def _repair_token(token: str, document: str, lang: str) -> str:
+    if _URLISH.search(token):
+        return token
+    for pattern, replacement in _TOKEN_RULES:
+        token = pattern.sub(replacement, token)
+    token = _LETTERS_DIGITS.sub(lambda m: m.group(1) + (" " if _zipf(m.group(1), lang) >= 4.5 and not m.group(1).isupper() else "") + m.group(2), token)
+    token = _DIGITS_LETTERS.sub(lambda m: m.group(1) + (" " if _best_zipf(m.group(2), lang) >= PART_ZIPF else "") + m.group(2), token)
+    return _WORD_RUN.sub(lambda m: split_glued_word(m.group(0), lang, document), token)
+
+
+def split_glued_word(word: str, lang: str, document: str = "") -> str:
+    """``word`` with one space where two glued words meet, or unchanged when unsure.
+
+    >>> split_glued_word("Centerfor", "de"), split_glued_word("desPilotprojekts", "de")
+    ('Center for', 'des Pilotprojekts')
+    >>> split_glued_word("HuaDong", "en"), split_glued_word("Stadtverwaltung", "de")
+    ('HuaDong', 'Stadtverwaltung')
+    """
+    if len(word) < 5 or re.search(f"[{_UPPER}]{{2}}", word) or _best_zipf(word, lang) > 0:
+        return word
+    camel = [i for i in range(1, len(word)) if word[i - 1].islower() and word[i].isupper()]
+    if len(camel) == 1:
+        return _split_camel(word, camel[0], lang)
+    if camel or not word[1:].islower():
+        return word
+    return _split_lower(word, lang, document)
+
+
+def _split_camel(word: str, i: int, lang: str) -> str:
+    left, right = word[:i], word[i:]
+    if left.islower():  # "desPilotprojekts", "fürIndustrie": a common word glued to the next
+        good = len(left) >= 2 and _best_zipf(left, lang) >= 4.0 and (_best_zipf(right, lang) >= 1.0 or len(right) >= 5)
+    else:  # "GrünenDigitalen": two capitalised words; names such as "HuaDong" must stay
+        good = (min(len(left), len(right)) >= 4 and min(_best_zipf(left, lang), _best_zipf(right, lang)) >= PART_ZIPF
+                and not (_is_pinyin(left) and _is_pinyin(right)))
+    return f"{left} {right}" if good else word
+
+
+def _split_lower(word: str, lang: str, document: str) -> str:
+    candidates = []
+    for i in range(2, len(word) - 1):
+        left, right = word[:i], word[i:]
+        zl, zr = _best_zipf(left, lang), _best_zipf(right, lang)
+        if min(len(left), len(right)) < 3 and max(zl, zr) < FUNCTION_WORD_ZIPF or min(len(left), len(right)) < 2:
+            continue
+        if _is_pinyin(left) and _is_pinyin(right):
+            continue
+        if lang in COMPOUNDING_LANGUAGES:
+            # compounds ("Ressourcenrecycling") are words: split only at a function word,
+            # or after a rare word the document itself uses alone ("Taicang|ausgerichtet")
+            function_join = max(zl, zr) >= FUNCTION_WORD_ZIPF and min(zl, zr) >= 2.0
+            name_join = (left[0].isupper() and 0 < _zipf(left, lang) < PART_ZIPF and zr >= 3.5 and len(right) >= 5
+                         and re.search(rf"(?<![{_L}]){re.escape(left)}(?![{_L}])", document)
+                         and not re.search(rf"(?<![{_L}]){re.escape(right.capitalize())}(?![{_L}])", document))
+            good = function_join or name_join
+        else:
+            good = min(zl, zr) >= PART_ZIPF
+        if good:
+            candidates.append((min(zl, zr), i))
+    if not candidates:
+        return word
+    i = max(candidates)[1]
+    return f"{word[:i]} {word[i:]}"
+
+
+def _is_pinyin(part: str) -> bool:
+    return _PINYIN.fullmatch(part) is not None
+
+
+# --- noise ----------------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def _noise_resources() -> dict:
+    """Every language's noise.json merged (chrome language need not be the story's language)."""
+    merged: dict = {"line": {}, "inline": {}}
+    for path in sorted(RESOURCES.glob("*/noise.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for section in ("line", "inline"):
+            for reason, patterns in data.get(section, {}).items():
+                merged[section].setdefault(reason, []).extend(patterns)
+        for key in ("cookie_phrases", "ad_phrases", "tag_labels", "editorial_labels", "related_labels"):
+            merged.setdefault(key, []).extend(data.get(key, []))
+    compiled = {
+        "line": [(reason, re.compile(rf"^(?:{'|'.join(p)})$", re.I)) for reason, p in merged["line"].items()],
+        "inline": [(reason, re.compile("|".join(p))) for reason, p in merged["inline"].items()],
+        "cookie": re.compile("|".join(merged["cookie_phrases"]), re.I),
+        "ad": re.compile("|".join(map(re.escape, merged["ad_phrases"])), re.I),
+        "tag": re.compile(rf"^(?:{'|'.join(map(re.escape, merged['tag_labels']))})\s*:?(\s.*)?$", re.I),
+        "editorial": re.compile(rf"^(?:\d+[.)]\s*)?(?:{'|'.join(map(re.escape, merged['editorial_labels']))})(?:\s*\d+)?\s*[.:]?$", re.I),
+        "related": re.compile(rf"^(?:{'|'.join(map(re.escape, merged['related_labels']))})\s*:?$", re.I),
+    }
+    weekdays = {w for code in available_languages() for w in load_date_words(code).get("weekdays", [])}
+    compiled["weekday"] = re.compile(rf"(?<![{_L}])(?:{'|'.join(map(re.escape, sorted(weekdays, key=len, reverse=True)))})\.?(?![{_L}])", re.I)
+    return compiled
+
+
+_SEPARATOR_LINE = re.compile(r"^[-–—|•·*_=~]+$")
+_DATED_HEADLINE = re.compile(r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}\.\d{1,2}\.\d{4})\s*$")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_SENTENCE_END = re.compile(r"[.!?。!?…]$")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@dataclass
+class _Line:
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+def find_noise(text: str, lang: str) -> list[NoiseSpan]:
+    """Noise spans of ``text``: sorted, non-overlapping, each with a reason."""
+    res = _noise_resources()
+    lines = [_Line(i, m.start(), m.end(), m.group(0)) for i, m in enumerate(re.finditer(r"[^\n]+", text))]
+    flagged: dict[int, str] = {}
+    for line in lines:
+        reason = _line_reason(line.text, res)
+        if reason:
+            flagged[line.index] = reason
+    _flag_blocks(lines, flagged, res)
+    _flag_structure(lines, flagged, lang, res)
+    spans = [(lines[i].start, lines[i].end, reason) for i, reason in flagged.items()]
+    for reason, pattern in res["inline"]:
+        spans += [(m.start(), m.end(), reason) for m in pattern.finditer(text) if m.group(0).strip()]
+    return _merge(spans, text)
+
+
+def _line_reason(line: str, res: dict) -> str | None:
+    for reason, pattern in res["line"]:
+        if pattern.match(line):
+            return reason
+    if res["editorial"].match(line):
+        return "editorial-label"
+    if res["related"].match(line):
+        return "link-list"
+    if _EMAIL.search(line) and len(line.split()) <= 30:
+        return "contact"
+    if len(line) <= 80 and _is_date_line(line, res):
+        return "site-chrome"
+    return None
+
+
+def _is_date_line(line: str, res: dict) -> bool:
+    """A line that holds only a date (with weekday / time): the site's date, not the story's."""
+    if not re.search(r"\d", line):
+        return False
+    spans = {(m.start, m.end) for code in available_languages() for m in find_dates(line, code, None)}
+    if not spans:
+        return False
+    rest = list(line)
+    for start, end in spans:
+        rest[start:end] = " " * (end - start)
+    remainder = res["weekday"].sub(" ", "".join(rest))
+    remainder = re.sub(r"\b\d{1,2}[:.h]\d{2}\b|\bUhr\b|[|,·/–—-]", " ", remainder)
+    return not re.search(r"\w", remainder)
+
+
+def _flag_blocks(lines: list[_Line], flagged: dict[int, str], res: dict) -> None:
+    """Multi-line chrome: tag lists, cookie banners, dated headline link lists."""
+    for pos, line in enumerate(lines):
+        tag = res["tag"].match(line.text)
+        if tag and len(line.text.split()) <= 2 and pos + 1 < len(lines):
+            flagged[line.index] = flagged[lines[pos + 1].index] = "tag-list"
+        elif tag and len(line.text) < 300 and ":" in line.text[:15]:
+            flagged[line.index] = "tag-list"
+        if res["cookie"].search(line.text) and len(line.text.split()) <= 60:
+            flagged[line.index] = "cookie-banner"
+            for follower in lines[pos + 1:]:
+                if len(follower.text.split()) > 4 or _SENTENCE_END.search(follower.text) and len(follower.text) > 25:
+                    break
+                flagged[follower.index] = "cookie-banner"
+    run: list[_Line] = []
+    for line in lines + [_Line(-1, 0, 0, "end of text")]:
+        dated = len(line.text) <= 120 and _DATED_HEADLINE.search(line.text)
+        if dated or _SEPARATOR_LINE.match(line.text):
+            run.append(line)
+            continue
+        if sum(1 for r in run if _DATED_HEADLINE.search(r.text)) >= 2:
+            for r in run:
+                flagged[r.index] = "link-list"
+        run = []
+
+
+def _content_tokens(text: str, lang: str) -> set[str]:
+    """Words (inflection-tolerant 5-letter prefixes, function words dropped) and Han bigrams."""
+    tokens = {w.casefold()[:5] for w in re.findall(r"[^\W\d_]{4,}", text) if not _HAN.search(w) and _zipf(w, lang) < FUNCTION_WORD_ZIPF}
+    han = "".join(_HAN.findall(text))
+    for chunk in re.findall(r"[\u3400-\u9fff\uf900-\ufaff]+", text):
+        tokens |= {chunk[i:i + 2] for i in range(len(chunk) - 1)}
+    return tokens if han or tokens else set()
+
+
+def _overlap(part: set[str], rest: set[str]) -> float:
+    return len(part & rest) / len(part) if part else 1.0
+
+
+def _flag_structure(lines: list[_Line], flagged: dict[int, str], lang: str, res: dict) -> None:
+    """Rules that need the whole document: unrelated first line, ads, duplicates."""
+    kept = [line for line in lines if line.index not in flagged]
+    tokens = {line.index: _content_tokens(line.text, lang) for line in kept}
+
+    def rest_tokens(*skip: int) -> set[str]:
+        return set().union(*(t for i, t in tokens.items() if i not in skip))
+
+    if len(kept) >= 3:
+        first = kept[0]
+        headline_like = len(first.text) <= 120 and not _SENTENCE_END.search(first.text)
+        if headline_like and _overlap(tokens[first.index], rest_tokens(first.index)) < 0.5:
+            flagged[first.index] = "section-label" if len(first.text.split()) <= 4 and not _HAN.search(first.text) else "unrelated-headline"
+    for line in kept:
+        if res["ad"].search(line.text) and _overlap(tokens[line.index], rest_tokens(line.index)) < 0.5:
+            flagged[line.index] = "advertisement"
+    _flag_duplicates([line for line in kept if line.index not in flagged], flagged, tokens)
+
+
+def _flag_duplicates(kept: list[_Line], flagged: dict[int, str], tokens: dict[int, set[str]]) -> None:
+    """Second copies of a passage, and truncated copies of a later paragraph (teasers before the body)."""
+    for pos, line in enumerate(kept):
+        for later in kept[pos + 1:]:
+            if line.index in flagged:
+                break
+            if later.index in flagged:
+                continue
+            probe = later.text[:20]
+            at = line.text.find(probe) if len(later.text) >= 40 else -1
+            truncated = at > 0 or at == 0 and line.text.endswith(("...", "…"))  # a title may prefix the lead
+            if truncated and len(line.text) - at >= 20 and later.text.startswith(line.text[at:].rstrip(".… ")):
+                flagged[line.index] = "duplicate"
+                continue
+            a, b = tokens[line.index], tokens[later.index]
+            if later.text == line.text or (min(len(a), len(b)) >= 6 and len(a & b) / min(len(a), len(b)) >= 0.7
+                                           and min(len(a), len(b)) / max(len(a), len(b)) >= 0.5):
+                flagged[later.index] = "duplicate"
+
+
+def _merge(spans: list[tuple[int, int, str]], text: str) -> list[NoiseSpan]:
+    merged: list[NoiseSpan] = []
+    for start, end, reason in sorted(spans):
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start >= end:
+            continue
+        if merged and (start < merged[-1].end or reason == merged[-1].reason and not text[merged[-1].end:start].strip()):
+            last = merged[-1]
+            last.end = max(last.end, end)
+            if reason not in last.reason.split("+"):
+                last.reason += "+" + reason
+            continue
+        merged.append(NoiseSpan(start, end, reason))
+    return merged
