@@ -58,6 +58,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("allow_service", False, "SINOEU_KG_ALLOW_SERVICE",
             "Allow federated SERVICE queries (off: they make the server fetch arbitrary URLs).",
             lambda v: v.strip().lower() in ("1", "true", "yes", "on")),
+    Setting("union_default_graph", True, "SINOEU_KG_UNION_DEFAULT_GRAPH",
+            "Query the union of all named graphs as /sparql's default graph (off: the store's own "
+            "default graph, as the W3C test suites expect).",
+            lambda v: v.strip().lower() in ("1", "true", "yes", "on")),
     Setting("workers", 2, "SINOEU_KG_WORKERS", "Worker processes for queries and extraction.", int),
 )
 
