@@ -1,0 +1,529 @@
+"""Event names, types, dates and places: the ``sinoeu_events`` component.
+
+Three finders, chosen per language by ``resources/<lang>/events.json``:
+
+* ``capitalised`` (English, and English names inside any Latin-script text):
+  a run of Capitalised words, connectors and quoted/bracketed segments that
+  contains a head noun ("Launch Meeting of ... Zone", "China-EU High-Level
+  Dialogue", ``"... Challenge: ..."``);
+* ``complement`` (de, pl, fr, it, es): a head noun plus its genitive or
+  prepositional complement ("Einführungstreffen des Pilotprojekts ...",
+  "Inauguracja projektu ...", "Forum de coopération ...");
+* ``cjk`` (zh): a head noun plus everything to its left up to a clause
+  boundary ("...合作大会系列活动之中欧碳中和合作研讨会").
+
+A head noun without a naming complement ("the Meeting", "das Treffen",
+"本次大会", "the event") is an *anaphor*: it names no new event but points to
+one already named, so its sentence's date, place and roles reach that event.
+Events whose names match (containment or word overlap, as the evaluation
+convention counts them) are merged into one :class:`EventEntity`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extract.components.event_attrs import (
+    DATES, EVENTS, EventEntity, ensure_event_extensions, in_ranges, load_lexicon, noise_ranges, sentence_spans,
+)
+
+_QUOTE_OPEN = "\"“„«‘"
+_QUOTE_CLOSE = "\"”“»’"
+_TOKEN = re.compile(
+    r"[\"“„«][^\"“”„«»\n]{1,200}?[\"”“»]"  # a quoted segment is one token
+    r"|\([^()\n\"“”„«»]{1,80}\)"  # so is a bracketed one
+    r"|[^\W_][\w'’&-]*"
+    r"|\S"
+)
+_DETERMINERS = {"the", "a", "an", "this", "that", "these", "its", "their", "our", "first", "major"}
+_EN_CONNECTORS = {"of", "and", "for", "in", "on", "the", "to", "at", "&", "-", "–", "de", "du", "des", "der", "di", "del"}
+
+
+@dataclass
+class EventMention:
+    """One place in the text that names or points to an event."""
+
+    start: int
+    end: int
+    name: str
+    type: str
+    named: bool  # False: anaphor ("the Meeting", "本次大会")
+    head: str  # the head word as written, lower-cased
+    signing: bool = False  # the mention itself speaks of signing
+    event: EventEntity | None = None
+
+
+@dataclass
+class EventIndex:
+    """What the role and project components need besides ``Doc._.events``."""
+
+    mentions: list[EventMention] = field(default_factory=list)
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+
+
+EVENT_INDEX = "event_index"
+
+
+@Language.factory("sinoeu_events", default_config={"min_name_chars": 4, "max_name_tokens": 24})
+def make_events(nlp: Language, name: str, min_name_chars: int, max_name_tokens: int) -> "EventFinder":
+    """Factory: config keys equal these keyword arguments."""
+    return EventFinder(nlp.lang, min_name_chars=min_name_chars, max_name_tokens=max_name_tokens)
+
+
+class EventFinder:
+    """Finds event mentions, merges them into events, dates and places them."""
+
+    def __init__(self, lang: str, *, min_name_chars: int, max_name_tokens: int):
+        ensure_event_extensions()
+        if not Doc.has_extension(EVENT_INDEX):
+            Doc.set_extension(EVENT_INDEX, default=None)
+        self.lang = lang
+        self.min_name_chars = min_name_chars
+        self.max_name_tokens = max_name_tokens
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        noise = noise_ranges(doc)
+        sentences = [s for s in sentence_spans(text) if not _mostly_noise(s, noise)]
+        mentions = [m for m in self.find_mentions(text, sentences) if not in_ranges(m.start, m.end, noise)]
+        mark_signing(mentions, text, self.lang)
+        events = merge_mentions(mentions, text, self.lang)
+        resolve_anaphors(mentions, events)
+        date_mentions = doc._.get(DATES) or []
+        places = _place_spans(doc, noise)
+        for event in events:
+            event.date = event_date(event, mentions, sentences, date_mentions)
+            event.place = event_place(event, mentions, sentences, places, text, self.lang)
+        doc._.set(EVENTS, events)
+        doc._.set(EVENT_INDEX, EventIndex(mentions=mentions, sentences=sentences))
+        return doc
+
+    def find_mentions(self, text: str, sentences: list[tuple[int, int]]) -> list[EventMention]:
+        """All named and anaphoric event mentions, sentence by sentence."""
+        lex = load_lexicon("events", self.lang)
+        mode = lex.get("mode", "capitalised")
+        found: list[EventMention] = []
+        for start, end in sentences:
+            if mode == "cjk":
+                found += find_cjk(text, start, end, lex)
+                continue
+            found += find_capitalised(text, start, end, load_lexicon("events", "en"), self.max_name_tokens)
+            if mode == "complement":
+                found += find_complement(text, start, end, lex, self.lang, self.max_name_tokens)
+            found += find_generic(text, start, end, lex)
+        found = [m for m in found if not m.named or len(m.name) >= self.min_name_chars]
+        return _drop_duplicates(found)
+
+    def to_disk(self, path, *, exclude=()):  # pragma: no cover - resources ship with the package
+        return None
+
+    def from_disk(self, path, *, exclude=()):  # pragma: no cover
+        return self
+
+
+# --- finders ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def head_table(lang: str) -> tuple[tuple[str, str], ...]:
+    """(head form lower-cased, event type), longest form first."""
+    lex = load_lexicon("events", lang)
+    pairs = [(form.lower(), etype) for etype, forms in lex["heads"].items() for form in forms]
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+def _head_in(words: list[str], lang: str, compound: bool = False, stems: bool = False) -> tuple[int, int, str, str] | None:
+    """The head among lower-cased ``words`` that ends rightmost (longest on ties): (index, length, form, type)."""
+    best = None
+    for i in range(len(words)):
+        for form, etype in head_table(lang):
+            parts = form.split()
+            chunk = words[i:i + len(parts)]
+            if len(chunk) != len(parts) or chunk[:-1] != parts[:-1]:
+                continue
+            last = chunk[-1]
+            if (
+                last == parts[-1] or last == parts[-1] + "s"
+                or compound and last.endswith(parts[-1]) and len(last) > len(parts[-1]) + 2
+                or stems and last.startswith(parts[-1])
+            ):
+                key = (i + len(parts), len(parts))
+                if best is None or key > (best[0] + best[1], best[1]):
+                    best = (i, len(parts), form, etype)
+                break
+    return best
+
+
+def find_capitalised(text: str, start: int, end: int, lex: dict, max_tokens: int) -> list[EventMention]:
+    """Runs of Capitalised words around an English head noun."""
+    tokens = [(m.start() + start, m.end() + start, m.group()) for m in _TOKEN.finditer(text[start:end])]
+    found: list[EventMention] = []
+    run: list[tuple[int, int, str]] = []
+    for tok in tokens + [(end, end, ".")]:
+        joined = not run or text[run[-1][1]:tok[0]].strip() == ""
+        if joined and _capitalised_like(tok[2]):
+            run.append(tok)
+            continue
+        found += _run_to_mentions(run, text, max_tokens)
+        run = [tok] if _capitalised_like(tok[2]) and tok[2].lower() not in _EN_CONNECTORS else []
+    return found
+
+
+def _capitalised_like(word: str) -> bool:
+    return (
+        word[0] in _QUOTE_OPEN or word[0] == "(" and len(word) > 1 or word[0].isupper() or word[0].isdigit()
+        or word.lower() in _EN_CONNECTORS
+    )
+
+
+def _run_to_mentions(run: list[tuple[int, int, str]], text: str, max_tokens: int) -> list[EventMention]:
+    while run and (run[0][2].lower() in _EN_CONNECTORS | _DETERMINERS):
+        run = run[1:]
+    while run and (run[-1][2].lower() in _EN_CONNECTORS or run[-1][2][0] == "("):
+        run = run[:-1]
+    if not run or len(run) > max_tokens:
+        return []
+    words = [w.lower() for _, _, w in run]
+    found: list[EventMention] = []
+    if len(run) == 1 and run[0][2][0] in _QUOTE_OPEN:  # a lone quoted name: look inside it
+        s, e, w = run[0]
+        inner = w[1:-1].strip()
+        hit = _head_in([x.lower() for x in re.findall(r"[\w'’-]+", inner)], "en")
+        if hit and inner[:1].isupper():
+            found.append(EventMention(s + 1, e - 1, inner, hit[3], True, hit[2]))
+        return found
+    hit = _head_in(words, "en")
+    if not hit:
+        return found
+    index, length, form, etype = hit
+    head_word = run[index][2]
+    if not head_word[0].isupper():
+        return found
+    # the type comes from the head before the first complement ("Launch of ... Challenge" is a launch)
+    first_of = next((i for i, w in enumerate(words) if w in ("of", "on", "for")), len(words))
+    before = _head_in(words[:first_of], "en")
+    if before:
+        etype = before[3]
+        form = before[2]
+    content = [
+        w for i, w in enumerate(words)
+        if not (index <= i < index + length) and w not in _EN_CONNECTORS | _DETERMINERS and not _is_head_word(w, "en")
+    ]
+    named = bool(content) and not all(_anaphoric_quote(w) for w in content)
+    s, e = run[0][0], run[-1][1]
+    found.append(EventMention(s, e, text[s:e], etype, named, form))
+    return found
+
+
+def _anaphoric_quote(word: str) -> bool:
+    return False
+
+
+def _is_head_word(word: str, lang: str) -> bool:
+    return any(word == form or word == form + "s" for form, _ in head_table(lang) if " " not in form)
+
+
+def find_complement(text: str, start: int, end: int, lex: dict, lang: str, max_tokens: int) -> list[EventMention]:
+    """A head noun followed by a naming complement (genitive, preposition, quote, proper name)."""
+    compound, stems = lex.get("compound", False), lex.get("stems", False)
+    stops = set(lex.get("stop_words", []))
+    starts = set(lex.get("complement_starts", []))
+    tokens = [(m.start() + start, m.end() + start, m.group()) for m in _TOKEN.finditer(text[start:end])]
+    found: list[EventMention] = []
+    for i, (s, e, word) in enumerate(tokens):
+        if word[0] in _QUOTE_OPEN and len(word) > 2:
+            inner = word[1:-1].strip()
+            first = re.match(r"[\w'’-]+", inner)
+            hit = first and _head_in([first.group().lower()], lang, compound=compound, stems=stems)
+            if hit and len(inner.split()) > 1:
+                found.append(EventMention(s + 1, e - 1, inner, hit[3], True, first.group().lower()))
+            continue
+        if not word[0].isalpha() or compound and not word[0].isupper():
+            continue
+        hit = _head_in([word.lower()], lang, compound=compound, stems=stems)
+        if not hit:
+            continue
+        j = i + 1
+        while j < len(tokens) and j - i <= max_tokens:
+            w = tokens[j][2]
+            if w.lower() in stops or w in ",.;:!?–—" or w[0] in _QUOTE_CLOSE and w[0] not in _QUOTE_OPEN:
+                break
+            j += 1
+        complement = tokens[i + 1:j]
+        while complement and (complement[-1][2].lower() in set(lex.get("place_prepositions", [])) | {"-"}):
+            complement = complement[:-1]
+        first = complement[0][2] if complement else ""
+        named = bool(complement) and (
+            not starts or first.lower() in starts or first[0].isupper() or first[0] in _QUOTE_OPEN or first[0].isdigit()
+        )
+        if not named:
+            found.append(EventMention(s, e, word, hit[3], False, word.lower()))
+            continue
+        e2 = complement[-1][1]
+        found.append(EventMention(s, e2, text[s:e2], hit[3], True, word.lower()))
+    return found
+
+
+def find_generic(text: str, start: int, end: int, lex: dict) -> list[EventMention]:
+    """Generic event nouns ("the event", "die Veranstaltung", "wydarzenie") and lower-case heads: anaphors."""
+    found = []
+    if lex.get("mode", "capitalised") == "capitalised":
+        for form, etype in head_table("en"):
+            for m in re.finditer(rf"\b{re.escape(form)}s?\b", text[start:end]):
+                found.append(EventMention(m.start() + start, m.end() + start, m.group(), etype, False, form))
+    for form in lex.get("generic", []):
+        for m in re.finditer(rf"\b{re.escape(form)}\w*", text[start:end], re.I):
+            found.append(EventMention(m.start() + start, m.end() + start, m.group(), "other", False, "*"))
+    return found
+
+
+def find_cjk(text: str, start: int, end: int, lex: dict) -> list[EventMention]:
+    """Chinese: head noun plus its left context up to a clause boundary or function word."""
+    stops = set(lex.get("left_stops", ""))
+    nameable = set(lex.get("nameable_heads", []))
+    prefixes = tuple(lex.get("anaphor_prefixes", []))
+    found: list[EventMention] = []
+    taken: list[tuple[int, int]] = []
+    for form, etype in head_table("zh"):
+        for m in re.finditer(re.escape(form), text[start:end]):
+            hs, he = m.start() + start, m.end() + start
+            if any(a <= hs and he <= b for a, b in taken):
+                continue
+            taken.append((hs, he))
+            left = hs
+            quoted = False
+            while left > start:
+                ch = text[left - 1]
+                if ch in "“”\"「」":
+                    quoted = not quoted
+                elif ch in stops and not quoted:
+                    break
+                left -= 1
+            name = text[left:he]
+            bare = left == hs
+            anaphor = bare and form not in nameable or text[max(start, hs - 2):hs].endswith(prefixes)
+            found.append(EventMention(left if not anaphor else hs, he, name if not anaphor else form, etype,
+                                      not anaphor, form))
+    for form in lex.get("generic", []):
+        for m in re.finditer(re.escape(form), text[start:end]):
+            found.append(EventMention(m.start() + start, m.end() + start, form, "other", False, "*"))
+    return found
+
+
+def _drop_duplicates(mentions: list[EventMention]) -> list[EventMention]:
+    """One mention per span; a named mention wins over an anaphor covering the same head."""
+    mentions.sort(key=lambda m: (m.start, -(m.end - m.start), not m.named))
+    kept: list[EventMention] = []
+    for m in mentions:
+        if any(k.start == m.start and k.end == m.end for k in kept):
+            continue
+        if not m.named and any(k.named and k.start <= m.start and m.end <= k.end for k in kept):
+            continue
+        kept.append(m)
+    return kept
+
+
+# --- merging and resolution ------------------------------------------------------------------
+
+
+def _words(name: str, lang: str) -> list[str]:
+    if lang == "zh" or re.search(r"[\u4e00-\u9fff]", name):
+        chars = re.sub(r"[\W_]", "", name)
+        return [chars[i:i + 2] for i in range(len(chars) - 1)] or [chars]
+    return [w[:5] for w in re.findall(r"[^\W_]+", name.casefold().replace("-", "")) if w]
+
+
+def norm(name: str) -> str:
+    """The evaluation convention's normalisation: casefold, drop a leading "the", keep letters/digits."""
+    folded = name.casefold().strip()
+    folded = re.sub(r"^the\s+", "", folded)
+    return re.sub(r"[\W_]", "", folded)
+
+
+def names_match(a: str, b: str, lang: str) -> bool:
+    """Same event/project name: containment, or stem/bigram overlap >= 0.8, or a long shared ending (zh)."""
+    na, nb = norm(a), norm(b)
+    if not na or not nb:
+        return False
+    if na in nb or nb in na:
+        return True
+    wa, wb = set(_words(a, lang)), set(_words(b, lang))
+    if wa and wb and len(wa & wb) / min(len(wa), len(wb)) >= 0.8:
+        return True
+    common = 0
+    while common < min(len(na), len(nb)) and na[-1 - common] == nb[-1 - common]:
+        common += 1
+    return bool(re.search(r"[\u4e00-\u9fff]", na)) and common >= 8
+
+
+def merge_mentions(mentions: list[EventMention], text: str, lang: str) -> list[EventEntity]:
+    """Group named mentions into events (best name match, or a bracketed alias right after a name).
+
+    A mention nested inside another event's mention at the same place ("...大会" inside
+    "...大会系列活动之...研讨会") names a different event, however similar the names.
+    """
+    events: list[EventEntity] = []
+    for m in sorted((m for m in mentions if m.named), key=lambda m: (m.start, -(m.end - m.start))):
+        scored = [
+            (match_score(m.name, n, lang), -i, e)
+            for i, e in enumerate(events)
+            for n in _names(e)
+            if not any(_nested((m.start, m.end), span) for span in e.mentions)
+        ]
+        scored = [x for x in scored if x[0] > 0]
+        target = max(scored, key=lambda x: x[:2])[2] if scored else _alias_target(m, events, text)
+        if target is None:
+            target = EventEntity(name=m.name, type=m.type, mentions=[], confidence=0.6)
+            target.__dict__["_names"] = []
+            events.append(target)
+        target.__dict__["_names"].append(m.name)
+        target.mentions.append((m.start, m.end))
+        if len(m.name) > len(target.name):  # the fullest wording names the event ...
+            target.name = m.name
+        if len(m.name) < target.__dict__.setdefault("_core", len(m.name) + 1):  # ... its core gives the type
+            target.__dict__["_core"], target.type = len(m.name), m.type
+        m.event = target
+    for event in events:
+        event.confidence = min(0.9, 0.6 + 0.1 * (len(event.mentions) - 1))
+    return events
+
+
+def _nested(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a != b and (b[0] <= a[0] and a[1] <= b[1] or a[0] <= b[0] and b[1] <= a[1])
+
+
+def match_score(a: str, b: str, lang: str) -> int:
+    """3 equal, 2 one contains the other, 1 overlap or shared ending, 0 different."""
+    if norm(a) == norm(b):
+        return 3
+    if not names_match(a, b, lang):
+        return 0
+    na, nb = norm(a), norm(b)
+    return 2 if na in nb or nb in na else 1
+
+
+def _names(event: EventEntity) -> list[str]:
+    return event.__dict__.get("_names", [event.name])
+
+
+def _alias_target(m: EventMention, events: list[EventEntity], text: str) -> EventEntity | None:
+    for event in events:
+        last_end = event.mentions[-1][1]
+        between = text[last_end:m.start]
+        if len(between) <= 5 and re.fullmatch(r"[\s\"”»“„«]*\(\s*[\"“„«]?", between):
+            return event
+    return None
+
+
+def resolve_anaphors(mentions: list[EventMention], events: list[EventEntity]) -> None:
+    """Point each anaphor at the latest event it can mean (same head word, else the focus)."""
+    focus: EventEntity | None = None
+    ordered = sorted(mentions, key=lambda m: (m.end, m.end - m.start))
+    for m in ordered:
+        if m.named:
+            focus = m.event
+            continue
+        same_head = [e for e in events if m.head != "*" and m.head in " ".join(_names(e)).lower()]
+        same_type = [e for e in events if e.type == m.type and m.type != "other"]
+        recent = _latest(same_head, ordered, m) or _latest(same_type, ordered, m) or focus
+        m.event = recent or (events[0] if events else None)
+        if m.event is not None:
+            m.event.mentions.append((m.start, m.end))
+            focus = m.event
+    for m in mentions:
+        if m.event is not None and m.signing and m.event.type in ("ceremony", "signing", "other"):
+            m.event.type = "signing"
+
+
+def _latest(candidates: list[EventEntity], ordered: list[EventMention], before: EventMention) -> EventEntity | None:
+    latest = None
+    for m in ordered:
+        if m is before:
+            break
+        if m.event in candidates:
+            latest = m.event
+    return latest or (candidates[0] if candidates else None)
+
+
+def mark_signing(mentions: list[EventMention], text: str, lang: str) -> None:
+    """Flag mentions whose wording speaks of signing ("signing and unveiling ceremony", "签约仪式")."""
+    words = load_lexicon("events", lang).get("signing_words", [])
+    for m in mentions:
+        window = text[max(0, m.start - 30):m.end].lower()
+        m.signing = any(w.lower() in window for w in words)
+
+
+# --- dates and places ------------------------------------------------------------------------
+
+
+def _sentence_of(pos: int, sentences: list[tuple[int, int]]) -> tuple[int, int] | None:
+    return next((s for s in sentences if s[0] <= pos < s[1]), None)
+
+
+def event_date(event: EventEntity, mentions: list[EventMention], sentences, date_mentions) -> str | None:
+    """The date closest to the event's first mention in a sentence that has both (dateline dates lose)."""
+    for start, end in sorted(event.mentions):
+        sentence = _sentence_of(start, sentences)
+        if sentence is None:
+            continue
+        near = [
+            (min(abs(d_start - end), abs(start - d_end)), iso)
+            for d_start, d_end, iso in date_mentions
+            if sentence[0] <= d_start < sentence[1]
+        ]
+        if near:
+            return min(near)[1]
+    return None
+
+
+def lead_date(sentences, date_mentions, noise) -> str | None:
+    """The first date of the first body sentences (the dateline), used for events reported as news."""
+    for start, end in sentences[:4]:
+        for d_start, _d_end, iso in date_mentions:
+            if start <= d_start < end and iso and not in_ranges(d_start, d_start + 1, noise):
+                return iso
+    return None
+
+
+def _place_spans(doc: Doc, noise) -> list[tuple[int, int, str]]:
+    if "places" not in doc.spans:
+        return []
+    return [(s.start_char, s.end_char, s.text) for s in doc.spans["places"] if not in_ranges(s.start_char, s.end_char, noise)]
+
+
+def event_place(event: EventEntity, mentions, sentences, places, text: str, lang: str) -> str | None:
+    """The place after a "held in"-style predicate in a sentence that mentions the event."""
+    lex = load_lexicon("events", lang)
+    held = [h.lower() for h in lex.get("held", [])]
+    preps = lex.get("place_prepositions", [])
+    for start, _end in sorted(event.mentions):
+        sentence = _sentence_of(start, sentences)
+        if sentence is None:
+            continue
+        chunk = text[sentence[0]:sentence[1]].lower()
+        if not any(h in chunk for h in held):
+            continue
+        inside = [p for p in places if sentence[0] <= p[0] < sentence[1] and not _within_event_name(p, event)]
+        for p_start, p_end, p_text in inside:
+            before = text[max(sentence[0], p_start - 6):p_start].strip().lower()
+            if lang == "zh" or any(before.endswith(prep) for prep in preps):
+                joined = p_text
+                follow = [q for q in inside if q[0] > p_end and re.fullmatch(r",\s*", text[p_end:q[0]])]
+                if follow:
+                    joined = text[p_start:follow[0][1]]
+                return joined
+    return None
+
+
+def _within_event_name(place, event: EventEntity) -> bool:
+    return any(s <= place[0] and place[1] <= e for s, e in event.mentions[:1])
+
+
+def _mostly_noise(sentence: tuple[int, int], noise) -> bool:
+    covered = sum(max(0, min(sentence[1], e) - max(sentence[0], s)) for s, e in noise)
+    return covered >= (sentence[1] - sentence[0]) / 2
