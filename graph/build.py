@@ -220,7 +220,7 @@ def _document(b: _Builder) -> None:
     b.add(doc, SINO.record, b.text(record_json(r), None))
     b.add(doc, PROV.generatedAtTime, Literal(b.generated_at, datatype=_N(XSD.dateTime)))
     for sector in r.sectors:
-        b.add(doc, DCTERMS.subject, b.sector(sector))
+        b.add(doc, SINO.sector, b.sector(sector))
     for i, noise in enumerate(r.noise):
         node = _N(f"{doc.value}#noise-{i}")
         b.add(doc, SINO.noise, node)

@@ -25,7 +25,7 @@ from pyoxigraph import (BlankNode, DefaultGraph, Literal, NamedNode, Quad, Query
 from extract.records import ExtractionRecord, record_from_dict
 from graph.build import build_document_graph, build_merge_graph, content_hash
 from graph.errors import QueryError, RecordError, StoreError
-from graph.iris import (DEFAULT_BASE_IRI, curation_graph_iri, doc_graph_iri, doc_id_from_graph, merge_graph_iri,
+from graph.iris import (DEFAULT_BASE_IRI, norm, curation_graph_iri, doc_graph_iri, doc_id_from_graph, merge_graph_iri,
                         ontology_graph_iri)
 from graph.merge import IdentityMap, resolve_identity
 
@@ -291,14 +291,19 @@ class GraphStore:
         return out
 
     def not_same_as(self) -> list[tuple[str, str]]:
-        """Curated ``sino:notSameAs`` pairs as names: a node's labels, or a literal object itself."""
+        """Curated ``sino:notSameAs`` pairs (curation graph) as name pairs.
+
+        ``?x sino:notSameAs ?y``: the names of a node are its skos:prefLabel /
+        altLabel / schema:name in any graph; a literal ``?y`` is a name itself.
+        """
         rows = self.query(
             "PREFIX sino: <https://w3id.org/sinoeu-kg/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
             "PREFIX schema: <https://schema.org/> "
-            f"SELECT ?a ?b WHERE {{ GRAPH <{curation_graph_iri(self.base_iri)}> {{ ?x sino:notSameAs ?y . "
+            f"SELECT ?a ?b WHERE {{ GRAPH <{curation_graph_iri(self.base_iri)}> {{ ?x sino:notSameAs ?y }} "
             "?x skos:prefLabel|skos:altLabel|schema:name ?a . "
-            "{ FILTER(isLiteral(?y)) BIND(?y AS ?b) } UNION { ?y skos:prefLabel|skos:altLabel|schema:name ?b } } }")
-        return sorted({(row["a"].value, row["b"].value) for row in rows})
+            "{ FILTER(isLiteral(?y)) BIND(?y AS ?b) } UNION { ?y skos:prefLabel|skos:altLabel|schema:name ?b } }")
+        pairs = {(row["a"].value, row["b"].value) for row in rows}
+        return sorted((a, b) for a, b in pairs if norm(a) != norm(b))
 
 
 def ontology_files() -> list[Path]:
