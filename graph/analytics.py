@@ -102,16 +102,42 @@ def co_participation_graph(store, orgs: Iterable[str] | None = None) -> nx.Graph
     Node attributes ``label`` and ``country`` come from the store.
     """
     graph = graph_from_members(activity_members(store, orgs))
-    if graph.number_of_nodes():
-        for row in run_select(store, f"""
-            SELECT ?org (MIN(STR(?label)) AS ?name) (MIN(?c) AS ?country) WHERE {{
-              VALUES ?org {{ {iri_values(graph.nodes)} }}
-              OPTIONAL {{ ?org skos:prefLabel ?label }}
-              OPTIONAL {{ ?org schema:addressCountry ?c }}
-            }} GROUP BY ?org"""):
-            graph.nodes[row["org"]]["label"] = row["name"] or row["org"]
-            graph.nodes[row["org"]]["country"] = row["country"]
+    for org, entry in organization_info(store, graph.nodes).items():
+        graph.nodes[org]["label"] = entry["name"]
+        graph.nodes[org]["country"] = entry["country"]
     return graph
+
+
+def organization_info(store, orgs: Iterable[str], lang: str = "en") -> dict[str, dict]:
+    """org -> {name, country, kind, kind_iri}; the name is the best label available.
+
+    Preference: prefLabel in ``lang``, then English, then any prefLabel, then the
+    longest altLabel in the same order (ties: alphabetical) - deterministic.
+    """
+    orgs = sorted(set(orgs))
+    info = {org: {"name": org, "country": None, "kind": None, "kind_iri": None, "labels": []} for org in orgs}
+    if not orgs:
+        return info
+    for row in run_select(store, f"""
+        SELECT ?org ?p ?v (LANG(?v) AS ?lang) WHERE {{
+          VALUES ?org {{ {iri_values(orgs)} }}
+          VALUES ?p {{ skos:prefLabel skos:altLabel schema:addressCountry org:classification }}
+          ?org ?p ?v }}"""):
+        entry = info[row["org"]]
+        if row["p"].endswith("addressCountry"):
+            entry["country"] = min(filter(None, [entry["country"], row["v"].upper()]))
+        elif row["p"].endswith("classification"):
+            entry["kind_iri"] = min(filter(None, [entry["kind_iri"], row["v"]]))
+            entry["kind"] = entry["kind_iri"].rsplit("/", 1)[-1]
+        else:
+            entry["labels"].append((row["p"].endswith("prefLabel"), row["lang"] or "", row["v"]))
+    for entry in info.values():
+        if entry["labels"]:
+            best = min(entry["labels"], key=lambda item: (not item[0], item[1] != lang, item[1] != "en",
+                                                          -len(item[2]) if not item[0] else 0, item[2]))
+            entry["name"] = best[2]
+        del entry["labels"]
+    return info
 
 
 def centrality(graph: nx.Graph) -> dict[str, float]:

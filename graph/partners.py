@@ -21,7 +21,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
-from graph.analytics import iri_values, neighbours, org_distance, run_select
+from graph.analytics import iri_values, neighbours, org_distance, organization_info, run_select
 from graph.errors import SinoeuError
 
 ROLE_WEIGHTS = {
@@ -146,7 +146,7 @@ def load_sector_scheme(store) -> SectorScheme:
     """Read every sector concept (typed sino:Sector or used by sino:sector) and its labels."""
     rows = run_select(store, """
         SELECT DISTINCT ?c ?label ?lang ?broader WHERE {
-          { ?c a sino:Sector } UNION { [] sino:sector ?c }
+          { ?c a sino:Sector } UNION { [] sino:sector ?c } UNION { ?doc a sino:Document ; dcterms:subject ?c }
           OPTIONAL { ?c skos:prefLabel|skos:altLabel ?label BIND(LANG(?label) AS ?lang) }
           OPTIONAL { ?c skos:broader ?broader }
         }""")
@@ -155,6 +155,7 @@ def load_sector_scheme(store) -> SectorScheme:
     narrower: dict[str, set[str]] = defaultdict(set)
     prefs = {(r["c"], r["lang"] or ""): r["label"] for r in run_select(store, """
         SELECT ?c ?label ?lang WHERE { { ?c a sino:Sector } UNION { [] sino:sector ?c }
+          UNION { ?doc a sino:Document ; dcterms:subject ?c }
           ?c skos:prefLabel ?label BIND(LANG(?label) AS ?lang) }""")}
     for row in rows:
         concept = row["c"]
@@ -210,7 +211,7 @@ def _event_facts(store, sectors: str) -> list[dict]:
                      OPTIONAL {{ ?node prov:hadRole ?roleIri }}
                      OPTIONAL {{ ?doc a sino:Document }} }}
           {{ ?activity sino:sector ?sector BIND(true AS ?direct) }}
-          UNION {{ GRAPH ?g {{ ?doc sino:sector ?sector }} BIND(false AS ?direct) }}
+          UNION {{ GRAPH ?g {{ ?doc dcterms:subject ?sector }} BIND(false AS ?direct) }}
           UNION {{ GRAPH ?g {{ ?p sino:sector ?sector }} ?p a sino:Project . BIND(false AS ?direct) }}
           OPTIONAL {{ ?activity schema:startDate ?start }}
           OPTIONAL {{ ?doc dcterms:date ?docDate }}
@@ -225,7 +226,7 @@ def _mention_facts(store, sectors: str) -> list[dict]:
     return run_select(store, f"""
         SELECT DISTINCT ?org ?activity ?name ?sector ?date ?sentence WHERE {{
           VALUES ?sector {{ {sectors} }}
-          {{ ?activity sino:sector ?sector }} UNION {{ GRAPH ?g {{ [] sino:sector ?sector ; a sino:Project }}
+          {{ ?activity dcterms:subject ?sector }} UNION {{ GRAPH ?g {{ [] sino:sector ?sector ; a sino:Project }}
                                                    GRAPH ?g {{ ?activity a sino:Document }} }}
           ?activity a sino:Document .
           ?ann oa:hasBody ?org ; oa:hasTarget ?target .
@@ -274,9 +275,12 @@ def _collect_facts(store, scheme: SectorScheme, concepts: set[str]) -> dict[str,
     words = _sector_words(scheme, concepts)
     facts: dict[str, dict[tuple, Fact]] = defaultdict(dict)
 
+    def preference(fact: Fact) -> tuple:  # the heavier, newer, then alphabetically first sector wins
+        return (-fact.weight, -(fact.year or 0), fact.sector, fact.node or "")
+
     def keep(org: str, key: tuple, fact: Fact) -> None:
         old = facts[org].get(key)
-        if old is None or (fact.weight, fact.year or 0) > (old.weight, old.year or 0):
+        if old is None or preference(fact) < preference(old):
             facts[org][key] = fact
 
     for row in _project_facts(store, values):
@@ -298,22 +302,6 @@ def _collect_facts(store, scheme: SectorScheme, concepts: set[str]) -> dict[str,
                  Fact("statement", row["activity"], fact.name, fact.sector, None, fact.year, STATEMENT_WEIGHT,
                       [Evidence(row["activity"], row["sentence"], row["date"])]))
     return facts
-
-
-def _org_info(store, orgs: list[str]) -> dict[str, dict]:
-    info = {}
-    for row in run_select(store, f"""
-        SELECT ?org (MIN(?en) AS ?enName) (MIN(STR(?label)) AS ?anyName) (MIN(?c) AS ?country)
-               (MIN(STR(?k)) AS ?kind) WHERE {{
-          VALUES ?org {{ {iri_values(orgs)} }}
-          OPTIONAL {{ ?org skos:prefLabel ?label BIND(IF(LANGMATCHES(LANG(?label), "en"), STR(?label), ?unbound) AS ?en) }}
-          OPTIONAL {{ ?org schema:addressCountry ?c }}
-          OPTIONAL {{ ?org org:classification ?k }}
-        }} GROUP BY ?org"""):
-        kind = row["kind"].rsplit("/", 1)[-1] if row["kind"] else None
-        info[row["org"]] = {"name": row["enName"] or row["anyName"] or row["org"], "country": row["country"],
-                            "kind": kind, "kind_iri": row["kind"]}
-    return info
 
 
 def resolve_kind(store, kind: str) -> set[str]:
@@ -401,7 +389,7 @@ def find_partners(store, *, sector: str, countries: list[str] | None = None, kin
     by_org = {org: facts for org, facts in by_org.items() if facts and org != near_iri}
     if not by_org:
         return []
-    info = _org_info(store, sorted(by_org))
+    info = organization_info(store, by_org)
     by_org = {org: facts for org, facts in by_org.items()
               if (wanted_countries is None or (info[org]["country"] or "").upper() in wanted_countries)
               and (kinds is None or info[org]["kind_iri"] in kinds)}
