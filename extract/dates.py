@@ -120,7 +120,7 @@ def find_dates(text: str, lang: str, doc_date: str | None) -> list[DateMention]:
     >>> [m.iso for m in find_dates("On August 8th 2023 and Dec. 3, 2021", "en", None)]
     ['2023-08-08', '2021-12-03']
     >>> find_dates("7月14日下午", "zh", None)
-    [DateMention(start=0, end=6, iso=None)]
+    [DateMention(start=0, end=5, iso=None)]
     """
     fallback_year = _doc_year(doc_date)
     candidates: list[DateMention] = []
