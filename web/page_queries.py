@@ -1,0 +1,448 @@
+"""The SPARQL behind the browsing pages, and the plain dicts the pages are built from.
+
+Every function takes a store handle (``GraphStore``: ``select(sparql)`` returns rows
+of Python values with IRIs as ``str``) and returns JSON-ready data, so one view can
+render the same context as HTML or JSON. Entity IRIs come from the request, so they
+are checked by :func:`sparql_iri` before they are written into a query.
+"""
+
+from __future__ import annotations
+
+import re
+
+PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX schema: <https://schema.org/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+PREFIX sino: <https://w3id.org/sinoeu-kg/ontology#>
+"""
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SINO = "https://w3id.org/sinoeu-kg/ontology#"
+
+# rdf:type -> page kind, in order of precedence (an event is also a prov:Activity).
+KIND_OF_TYPE = {
+    "http://www.w3.org/ns/org#Organization": "org",
+    "https://schema.org/Person": "person",
+    "https://schema.org/Event": "event",
+    SINO + "Project": "project",
+    "https://schema.org/Place": "place",
+    SINO + "Document": "document",
+    SINO + "Sector": "concept",
+    SINO + "EventRole": "concept",
+    SINO + "OrganizationKind": "concept",
+    SINO + "EventType": "concept",
+    "http://www.w3.org/2004/02/skos/core#Concept": "concept",
+}
+
+# Browsable lists: kind -> (class IRI, label property, title).
+LISTS = {
+    "orgs": ("org:Organization", "skos:prefLabel", "Organizations"),
+    "people": ("schema:Person", "schema:name", "People"),
+    "events": ("schema:Event", "schema:name", "Events"),
+    "projects": ("sino:Project", "schema:name", "Projects"),
+    "places": ("schema:Place", "schema:name", "Places"),
+    "sectors": ("sino:Sector", "skos:prefLabel", "Sectors"),
+    "documents": ("sino:Document", "dcterms:identifier", "Documents"),
+}
+
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+class BadIRI(ValueError):
+    """The request named something that cannot be an IRI (the view answers 404)."""
+
+
+def sparql_iri(iri: str) -> str:
+    """``<iri>`` for a query, refusing characters that could end the IRI token.
+
+    >>> sparql_iri("https://w3id.org/sinoeu-kg/id/org/x-1")
+    '<https://w3id.org/sinoeu-kg/id/org/x-1>'
+    >>> sparql_iri("x> } DROP ALL")
+    Traceback (most recent call last):
+    web.page_queries.BadIRI: not an IRI: 'x> } DROP ALL'
+    """
+    if not iri or _IRI_FORBIDDEN.search(iri) or ":" not in iri:
+        raise BadIRI(f"not an IRI: {iri!r}")
+    return f"<{iri}>"
+
+
+def _values(iris) -> str:
+    return " ".join(sparql_iri(i) for i in iris)
+
+
+def _rows(store, sparql: str) -> list[dict]:
+    return store.select(PREFIXES + sparql)
+
+
+def _int(value) -> int | None:
+    return None if value is None else int(str(value))
+
+
+# --- labels and types -----------------------------------------------------------
+
+def labels_and_kinds(store, iris) -> dict[str, dict]:
+    """``{iri: {"iri", "label", "kind"}}`` for many IRIs at once (one query each)."""
+    iris = sorted({i for i in iris if i})
+    found: dict[str, dict] = {i: {"iri": i, "label": None, "kind": "thing"} for i in iris}
+    if not iris:
+        return found
+    rank = {"skos:prefLabel": 0, "schema:name": 0, "dcterms:title": 1, "dcterms:identifier": 2}
+    best: dict[str, tuple] = {}
+    for row in _rows(store, f"""SELECT ?s ?p ?label (LANG(?label) AS ?lang) WHERE {{
+        VALUES ?s {{ {_values(iris)} }}
+        VALUES ?p {{ skos:prefLabel schema:name dcterms:title dcterms:identifier }}
+        ?s ?p ?label }}"""):
+        prop = _short(row["p"])
+        key = (rank.get(prop, 3), 0 if row["lang"] in ("en", "") else 1, str(row["label"]))
+        if row["s"] not in best or key < best[row["s"]]:
+            best[row["s"]] = key
+    for iri, key in best.items():
+        found[iri]["label"] = key[2]
+    kinds = list(KIND_OF_TYPE)
+    for row in _rows(store, f"SELECT ?s ?type WHERE {{ VALUES ?s {{ {_values(iris)} }} ?s a ?type }}"):
+        kind = KIND_OF_TYPE.get(row["type"])
+        current = found[row["s"]]["kind"]
+        if kind and (current == "thing" or kinds.index(row["type"]) < _kind_rank(current)):
+            found[row["s"]]["kind"] = kind
+    for item in found.values():
+        item["label"] = item["label"] or _iri_tail(item["iri"])
+    return found
+
+
+def _kind_rank(kind: str) -> int:
+    return min(i for i, t in enumerate(KIND_OF_TYPE) if KIND_OF_TYPE[t] == kind)
+
+
+def _short(iri: str) -> str:
+    for prefix, ns in (("skos:", "http://www.w3.org/2004/02/skos/core#"), ("schema:", "https://schema.org/"),
+                       ("dcterms:", "http://purl.org/dc/terms/")):
+        if iri.startswith(ns):
+            return prefix + iri[len(ns):]
+    return iri
+
+
+def _iri_tail(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri
+
+
+def entity_kind(store, iri: str) -> str | None:
+    """The page kind of ``iri``; ``None`` when the graph says nothing about it."""
+    kind = labels_and_kinds(store, [iri])[iri]["kind"]
+    if kind != "thing":
+        return kind
+    this = sparql_iri(iri)
+    rows = _rows(store, f"SELECT (1 AS ?x) WHERE {{ {{ {this} ?p ?o }} UNION {{ ?s ?p {this} }} }} LIMIT 1")
+    return "thing" if rows else None
+
+
+# --- home and lists -------------------------------------------------------------
+
+def summary(store) -> dict:
+    """Counts by type, documents per language and the latest dated events."""
+    counts = {}
+    for kind, (cls, _prop, title) in LISTS.items():
+        n = _rows(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a {cls} }}")[0]["n"]
+        counts[kind] = {"title": title, "count": _int(n)}
+    languages = [{"lang": str(r["lang"]), "documents": _int(r["n"])} for r in _rows(store, """
+        SELECT ?lang (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a sino:Document ; dcterms:language ?lang }
+        GROUP BY ?lang ORDER BY DESC(?n) ?lang""")]
+    latest = _rows(store, """SELECT ?e (MAX(STR(?date)) AS ?d) WHERE { ?e a schema:Event ; schema:startDate ?date }
+        GROUP BY ?e ORDER BY DESC(?d) LIMIT 10""")
+    names = labels_and_kinds(store, [r["e"] for r in latest])
+    return {"counts": counts, "languages": languages,
+            "latest_events": [{**names[r["e"]], "date": str(r["d"])} for r in latest]}
+
+
+def list_entities(store, kind: str, offset: int, limit: int) -> dict:
+    """One page of a list (sorted by label) and the total count."""
+    cls, prop, title = LISTS[kind]
+    total = _int(_rows(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a {cls} }}")[0]["n"])
+    rows = _rows(store, f"""SELECT ?s (MIN(STR(?l)) AS ?label) WHERE {{ ?s a {cls} OPTIONAL {{ ?s {prop} ?l }} }}
+        GROUP BY ?s ORDER BY LCASE(?label) ?s LIMIT {int(limit)} OFFSET {int(offset)}""")
+    iris = [r["s"] for r in rows]
+    extra = _list_extras(store, kind, iris)
+    names = labels_and_kinds(store, iris)
+    items = [{**names[i], "label": str(r["label"] or names[i]["label"]), **extra.get(i, {})}
+             for i, r in zip(iris, rows)]
+    return {"kind": kind, "title": title, "total": total, "items": items}
+
+
+def _list_extras(store, kind: str, iris: list[str]) -> dict[str, dict]:
+    if not iris:
+        return {}
+    values = _values(iris)
+    if kind == "orgs":
+        sparql = f"""SELECT ?s (SAMPLE(?a) AS ?acronym) (SAMPLE(?c) AS ?country) (COUNT(DISTINCT ?e) AS ?events) WHERE {{
+            VALUES ?s {{ {values} }} OPTIONAL {{ ?s sino:acronym ?a }} OPTIONAL {{ ?s schema:addressCountry ?c }}
+            OPTIONAL {{ ?e prov:wasAssociatedWith ?s }} }} GROUP BY ?s"""
+    elif kind == "events":
+        sparql = f"""SELECT ?s (SAMPLE(STR(?d)) AS ?date) (COUNT(DISTINCT ?o) AS ?organizations) WHERE {{
+            VALUES ?s {{ {values} }} OPTIONAL {{ ?s schema:startDate ?d }} OPTIONAL {{ ?s prov:wasAssociatedWith ?o }} }}
+            GROUP BY ?s"""
+    elif kind == "documents":
+        sparql = f"""SELECT ?s (SAMPLE(?lg) AS ?lang) (SAMPLE(STR(?d)) AS ?date) (SAMPLE(?t) AS ?title) WHERE {{
+            VALUES ?s {{ {values} }} OPTIONAL {{ ?s dcterms:language ?lg }} OPTIONAL {{ ?s dcterms:date ?d }}
+            OPTIONAL {{ ?s dcterms:title ?t }} }} GROUP BY ?s"""
+    else:
+        return {}
+    return {r["s"]: {k: _plain(v) for k, v in r.items() if k != "s"} for r in _rows(store, sparql)}
+
+
+def _plain(value):
+    return value if value is None or isinstance(value, (int, float, bool)) else str(value)
+
+
+# --- search ---------------------------------------------------------------------
+
+def label_rows(store) -> list[dict]:
+    """Every searchable name: (entity, label, lang, kind) for all languages and aliases."""
+    rows = _rows(store, """SELECT DISTINCT ?s ?label (LANG(?label) AS ?lang) ?type WHERE {
+        VALUES ?type { org:Organization schema:Person schema:Event sino:Project schema:Place sino:Sector sino:Document }
+        ?s a ?type .
+        { ?s skos:prefLabel|skos:altLabel|sino:acronym|schema:name|dcterms:title|dcterms:identifier ?label }
+        UNION { ?m sino:mergedEntity ?s ; sino:mergedName ?label } }""")
+    return [{"iri": r["s"], "label": str(r["label"]), "lang": str(r["lang"] or ""),
+             "kind": KIND_OF_TYPE[r["type"]]} for r in rows]
+
+
+def store_version(store) -> tuple:
+    """A cheap fingerprint that changes when documents are ingested, replaced or removed."""
+    row = _rows(store, """SELECT (COUNT(?d) AS ?n) (MAX(STR(?t)) AS ?latest) (SUM(STRLEN(STR(?h))) AS ?h)
+        WHERE { ?d a sino:Document OPTIONAL { ?d prov:generatedAtTime ?t } OPTIONAL { ?d sino:contentHash ?h } }""")[0]
+    merges = _rows(store, "SELECT (COUNT(*) AS ?n) WHERE { ?m sino:mergedEntity ?e }")[0]["n"]
+    return (_int(row["n"]), str(row["latest"]), _plain(row["h"]), _int(merges))
+
+
+# --- evidence ---------------------------------------------------------------------
+
+def evidence_for(store, bodies) -> dict[str, list[dict]]:
+    """``{fact IRI: [evidence]}``: sentence, mention offsets and text, document, method.
+
+    Extracted facts point into the document text (TextPositionSelector); gold facts
+    target the document as a whole and have no sentence.
+    """
+    bodies = sorted({b for b in bodies if b})
+    if not bodies:
+        return {}
+    rows = _rows(store, f"""SELECT ?body ?ann ?doc ?sentence ?start ?end ?method ?confidence ?mention WHERE {{
+        VALUES ?body {{ {_values(bodies)} }}
+        ?ann oa:hasBody ?body ; oa:hasTarget ?target .
+        OPTIONAL {{ ?target oa:hasSource ?source }}
+        BIND(COALESCE(?source, ?target) AS ?doc)
+        OPTIONAL {{ ?target oa:hasSelector ?sel . ?sel oa:start ?start ; oa:end ?end .
+                   OPTIONAL {{ ?doc sino:text ?text }}
+                   BIND(SUBSTR(?text, ?start + 1, ?end - ?start) AS ?mention) }}
+        OPTIONAL {{ ?ann sino:sentence ?sentence }}
+        OPTIONAL {{ ?ann sino:method ?method }}
+        OPTIONAL {{ ?ann sino:confidence ?confidence }}
+    }} ORDER BY ?doc ?start""")
+    docs = labels_and_kinds(store, [r["doc"] for r in rows])
+    found: dict[str, list[dict]] = {}
+    for r in rows:
+        found.setdefault(r["body"], []).append({
+            "document": docs[r["doc"]], "sentence": _plain(r["sentence"]), "mention": _plain(r["mention"]),
+            "start": _int(r["start"]), "end": _int(r["end"]), "method": _plain(r["method"]),
+            "confidence": float(str(r["confidence"])) if r["confidence"] is not None else None})
+    return found
+
+
+def documents_stating(store, iri: str) -> list[dict]:
+    """Documents whose named graph says anything about ``iri``."""
+    rows = _rows(store, f"""SELECT DISTINCT ?doc WHERE {{
+        GRAPH ?g {{ {{ {sparql_iri(iri)} ?p ?o }} UNION {{ ?s ?p {sparql_iri(iri)} }} }}
+        ?doc a sino:Document . FILTER(REPLACE(STR(?doc), "/id/doc/", "/graph/doc/") = STR(?g)) }}""")
+    docs = labels_and_kinds(store, [r["doc"] for r in rows])
+    return sorted(docs.values(), key=lambda d: d["label"])
+
+
+# --- entity pages -----------------------------------------------------------------
+
+def names_of(store, iri: str) -> list[dict]:
+    """Every name of an entity with its language and what kind of name it is."""
+    rows = _rows(store, f"""SELECT DISTINCT ?p ?label (LANG(?label) AS ?lang) WHERE {{
+        {{ {sparql_iri(iri)} ?p ?label VALUES ?p {{ skos:prefLabel skos:altLabel sino:acronym schema:name }} }}
+        UNION {{ ?m sino:mergedEntity {sparql_iri(iri)} ; sino:mergedName ?label BIND(sino:mergedName AS ?p) }} }}""")
+    role = {"skos:prefLabel": "name", "schema:name": "name", "skos:altLabel": "alias"}
+    names: dict[tuple, dict] = {}
+    for r in rows:
+        kind = "acronym" if r["p"] == SINO + "acronym" else role.get(_short(r["p"]), "merged name")
+        key = (str(r["label"]), str(r["lang"] or ""))
+        order = ("name", "acronym", "alias", "merged name")
+        if key not in names or order.index(kind) < order.index(names[key]["type"]):
+            names[key] = {"label": key[0], "lang": key[1], "type": kind}
+    acronyms = {n["label"] for n in names.values() if n["type"] == "acronym"}
+    listed = [n for n in names.values() if not (n["type"] == "alias" and n["label"] in acronyms and not n["lang"])]
+    return sorted(listed, key=lambda n: (("name", "acronym", "alias", "merged name").index(n["type"]), n["lang"], n["label"]))
+
+
+def linked(store, iri: str, path: str) -> list[dict]:
+    """Entities reached from ``iri`` by a SPARQL property path, labelled."""
+    rows = _rows(store, f"SELECT DISTINCT ?x WHERE {{ {sparql_iri(iri)} {path} ?x FILTER(isIRI(?x)) }}")
+    found = labels_and_kinds(store, [r["x"] for r in rows])
+    return sorted(found.values(), key=lambda x: x["label"].lower())
+
+
+def literals(store, iri: str, prop: str) -> list[str]:
+    rows = _rows(store, f"SELECT DISTINCT ?v WHERE {{ {sparql_iri(iri)} {prop} ?v FILTER(isLiteral(?v)) }} ORDER BY ?v")
+    return [str(r["v"]) for r in rows]
+
+
+def participations(store, *, event: str | None = None, org: str | None = None) -> list[dict]:
+    """Who took part in what with which role (one row per participation), with its evidence."""
+    event_term = sparql_iri(event) if event else "?event"
+    org_term = sparql_iri(org) if org else "?org"
+    rows = _rows(store, f"""SELECT DISTINCT ?event ?org ?part ?role (STR(?d) AS ?date) WHERE {{
+        {{ {event_term} prov:qualifiedAssociation ?part . ?part prov:agent {org_term} .
+           OPTIONAL {{ ?part prov:hadRole ?role }} }}
+        UNION {{ {event_term} prov:wasAssociatedWith {org_term} .
+           FILTER NOT EXISTS {{ {event_term} prov:qualifiedAssociation/prov:agent {org_term} }} }}
+        OPTIONAL {{ {event_term} schema:startDate ?d }} }}""")
+    event_of = (lambda r: event) if event else (lambda r: r["event"])
+    org_of = (lambda r: org) if org else (lambda r: r["org"])
+    names = labels_and_kinds(store, [event_of(r) for r in rows] + [org_of(r) for r in rows]
+                             + [r["role"] for r in rows])
+    evidence = evidence_for(store, [r["part"] for r in rows])
+    found = [{"event": names[event_of(r)], "org": names[org_of(r)], "date": _plain(r["date"]),
+              "role": names[r["role"]] if r["role"] else None, "participation": r["part"],
+              "evidence": evidence.get(r["part"], [])} for r in rows]
+    return sorted(found, key=lambda p: (p["date"] or "9999", p["event"]["label"], p["org"]["label"],
+                                        p["role"]["label"] if p["role"] else ""))
+
+
+def posts(store, *, org: str | None = None, person: str | None = None) -> list[dict]:
+    """Posts held: post title, person, organization, evidence."""
+    org_term = sparql_iri(org) if org else "?org"
+    person_term = sparql_iri(person) if person else "?person"
+    rows = _rows(store, f"""SELECT DISTINCT ?post ?title ?person ?org WHERE {{
+        ?post a org:Post . OPTIONAL {{ ?post skos:prefLabel ?title }}
+        ?post org:postIn {org_term} . ?post org:heldBy {person_term} .
+        {"BIND(" + org_term + " AS ?org)" if org else ""} {"BIND(" + person_term + " AS ?person)" if person else ""} }}""")
+    names = labels_and_kinds(store, [r["org"] for r in rows] + [r["person"] for r in rows])
+    evidence = evidence_for(store, [r["post"] for r in rows])
+    return sorted(({"post": r["post"], "title": _plain(r["title"]), "person": names[r["person"]],
+                    "org": names[r["org"]], "evidence": evidence.get(r["post"], [])} for r in rows),
+                  key=lambda p: (p["person"]["label"], p["title"] or ""))
+
+
+def co_partners(store, org: str) -> list[dict]:
+    """Organizations that shared events or projects with ``org``, most shared first."""
+    this = sparql_iri(org)
+    rows = _rows(store, f"""SELECT ?other (COUNT(DISTINCT ?e) AS ?events) (COUNT(DISTINCT ?p) AS ?projects) WHERE {{
+        {{ ?e prov:wasAssociatedWith {this}, ?other }} UNION {{ ?p sino:partner {this}, ?other }}
+        FILTER(?other != {this}) }} GROUP BY ?other ORDER BY DESC(?events + ?projects)""")
+    names = labels_and_kinds(store, [r["other"] for r in rows])
+    return [{**names[r["other"]], "events": _int(r["events"]), "projects": _int(r["projects"])} for r in rows]
+
+
+def describe_org(store, iri: str) -> dict:
+    return {
+        "names": names_of(store, iri),
+        "kind": linked(store, iri, "org:classification"),
+        "country": literals(store, iri, "schema:addressCountry"),
+        "sectors": linked(store, iri, "sino:sector"),
+        "posts": posts(store, org=iri),
+        "events": participations(store, org=iri),
+        "projects": linked(store, iri, "^sino:partner"),
+        "partners": co_partners(store, iri),
+        "evidence": evidence_for(store, [iri]).get(iri, []),
+    }
+
+
+def describe_person(store, iri: str) -> dict:
+    return {"names": names_of(store, iri), "posts": posts(store, person=iri),
+            "evidence": evidence_for(store, [iri]).get(iri, [])}
+
+
+def describe_event(store, iri: str) -> dict:
+    return {
+        "names": names_of(store, iri),
+        "types": linked(store, iri, "sino:eventType"),
+        "dates": literals(store, iri, "schema:startDate"),
+        "places": linked(store, iri, "schema:location"),
+        "participants": participations(store, event=iri),
+        "sectors": linked(store, iri, "sino:sector"),
+        "evidence": evidence_for(store, [iri]).get(iri, []),
+    }
+
+
+def describe_project(store, iri: str) -> dict:
+    return {
+        "names": names_of(store, iri),
+        "places": linked(store, iri, "schema:location"),
+        "sectors": linked(store, iri, "sino:sector"),
+        "partners": linked(store, iri, "sino:partner"),
+        "neutrality_year": literals(store, iri, "sino:neutralityYear"),
+        "target_population": literals(store, iri, "sino:targetPopulation"),
+        "evidence": evidence_for(store, [iri]).get(iri, []),
+    }
+
+
+def describe_place(store, iri: str) -> dict:
+    return {"names": names_of(store, iri), "located_here": linked(store, iri, "^schema:location")}
+
+
+def describe_concept(store, iri: str) -> dict:
+    """A SKOS concept (sector, role, organization kind, event type) and what uses it."""
+    this = sparql_iri(iri)
+    labels = [{"label": str(r["l"]), "lang": str(r["lang"] or ""), "type": "name" if r["p"].endswith("prefLabel") else "alias"}
+              for r in _rows(store, f"""SELECT DISTINCT ?p ?l (LANG(?l) AS ?lang) WHERE {{
+                  {this} ?p ?l VALUES ?p {{ skos:prefLabel skos:altLabel }} }} ORDER BY ?p ?lang ?l""")]
+    users = _rows(store, f"""SELECT DISTINCT ?x WHERE {{
+        {{ ?x sino:sector|org:classification|sino:eventType {this} }}
+        UNION {{ ?e prov:qualifiedAssociation ?part . ?part prov:hadRole {this} ; prov:agent ?x }} }}""")
+    return {"names": labels, "definition": literals(store, iri, "skos:definition"),
+            "broader": linked(store, iri, "skos:broader"), "narrower": linked(store, iri, "^skos:broader"),
+            "schemes": linked(store, iri, "skos:inScheme"),
+            "used_by": sorted(labels_and_kinds(store, [r["x"] for r in users]).values(),
+                              key=lambda x: (x["kind"], x["label"].lower()))}
+
+
+def describe_thing(store, iri: str) -> dict:
+    """Any other node (post, participation, evidence, merge decision): its statements."""
+    this = sparql_iri(iri)
+    out = _rows(store, f"SELECT DISTINCT ?p ?o (isIRI(?o) AS ?iri) WHERE {{ {this} ?p ?o }} ORDER BY ?p LIMIT 500")
+    inc = _rows(store, f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {this} FILTER(isIRI(?s)) }} ORDER BY ?p LIMIT 500")
+    objects = [str(r["o"]) for r in out if r["iri"] in (True, "true")]
+    names = labels_and_kinds(store, objects + [r["s"] for r in inc])
+    return {"statements": [{"property": r["p"], "value": names.get(str(r["o"])) if r["iri"] in (True, "true") else None,
+                            "text": None if r["iri"] in (True, "true") else str(r["o"])} for r in out],
+            "referenced_by": [{"property": r["p"], "subject": names[r["s"]]} for r in inc]}
+
+
+def describe_document(store, iri: str) -> dict:
+    """Metadata, clean text, noise spans and mention spans of one document."""
+    this = sparql_iri(iri)
+    meta = {}
+    for r in _rows(store, f"""SELECT ?p ?v WHERE {{ {this} ?p ?v VALUES ?p {{ dcterms:identifier dcterms:language
+        dcterms:date dcterms:title dcterms:source dcterms:publisher sino:method prov:generatedAtTime sino:text }} }}"""):
+        meta.setdefault(r["p"].rsplit("#", 1)[-1].rsplit("/", 1)[-1], str(r["v"]))
+    noise = [{"start": _int(r["s"]), "end": _int(r["e"]), "reason": _plain(r["reason"])}
+             for r in _rows(store, f"""SELECT ?s ?e ?reason WHERE {{ {this} sino:noise ?n . ?n oa:start ?s ; oa:end ?e
+                 OPTIONAL {{ ?n sino:reason ?reason }} }} ORDER BY ?s""")]
+    spans = _rows(store, f"""SELECT ?body ?s ?e WHERE {{ ?ann oa:hasBody ?body ; oa:hasTarget ?t .
+        ?t oa:hasSource {this} ; oa:hasSelector ?sel . ?sel oa:start ?s ; oa:end ?e }} ORDER BY ?s""")
+    graph = iri.replace("/id/doc/", "/graph/doc/")
+    stated = _rows(store, f"""SELECT DISTINCT ?x WHERE {{ GRAPH {sparql_iri(graph)} {{ ?x a ?type
+        VALUES ?type {{ org:Organization schema:Person schema:Event sino:Project schema:Place }} }} }}""")
+    event_of = {r["part"]: r["e"] for r in _rows(store, f"""SELECT ?part ?e WHERE {{ GRAPH {sparql_iri(graph)} {{
+        ?e prov:qualifiedAssociation ?part }} }}""")}
+    targets = {r["body"]: event_of.get(r["body"], r["body"]) for r in spans}
+    names = labels_and_kinds(store, list(targets.values()) + [r["x"] for r in stated])
+    mentions = [{"start": _int(r["s"]), "end": _int(r["e"]), "entity": names[targets[r["body"]]],
+                 "role_trigger": r["body"] in event_of} for r in spans]
+    return {"meta": meta, "text": meta.pop("text", None), "noise": noise, "mentions": mentions,
+            "stated": sorted((names[r["x"]] for r in stated), key=lambda x: (x["kind"], x["label"].lower()))}
+
+
+# --- network ----------------------------------------------------------------------
+
+def shared_event_edges(store) -> list[dict]:
+    """Pairs of organizations and how many events they took part in together."""
+    rows = _rows(store, """SELECT ?a ?b (COUNT(DISTINCT ?e) AS ?n) WHERE {
+        ?e prov:wasAssociatedWith ?a, ?b FILTER(STR(?a) < STR(?b)) } GROUP BY ?a ?b""")
+    return [{"a": r["a"], "b": r["b"], "weight": _int(r["n"])} for r in rows]
