@@ -65,19 +65,16 @@ _NUMERIC_PATTERNS = (
 
 @lru_cache(maxsize=None)
 def _word_patterns(lang: str) -> tuple[tuple[str, re.Pattern, dict[str, int]], ...]:
-    languages = [lang] if lang in available_languages() else []
-    if FALLBACK_LANGUAGE not in languages:
-        languages.append(FALLBACK_LANGUAGE)
-    if not languages[:-1] and lang != FALLBACK_LANGUAGE:  # unknown language: every language's full month names
-        languages = list(available_languages())
+    known = lang in available_languages()
+    languages = [lang, FALLBACK_LANGUAGE] if known else list(available_languages())
     patterns = []
-    for code in languages:
+    for code in dict.fromkeys(languages):
         words = load_date_words(code)
         months = {k.casefold(): v for k, v in words["months"].items()}
+        if not known and code != FALLBACK_LANGUAGE:  # abbreviations of other languages are too ambiguous
+            months = {k: v for k, v in months.items() if len(k) > 4}
         if not months:
             continue
-        if lang not in (code, FALLBACK_LANGUAGE) and code != FALLBACK_LANGUAGE and lang not in available_languages():
-            months = {k: v for k, v in months.items() if len(k) > 4}
         month = rf"(?P<month>{_alternation(months)})\.?{_WORD_END}"
         ordinal = _alternation(words.get("ordinal_suffixes", []) + ["st", "nd", "rd", "th"])
         day = rf"(?P<day>\d{{1,2}})(?:{ordinal})?"
