@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from pyoxigraph import (BlankNode, DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, RdfFormat, Store,
-                        Variable, parse)
+                        parse)
 
 from extract.records import ExtractionRecord, record_from_dict
 from graph.build import build_document_graph, build_merge_graph, content_hash
@@ -113,8 +113,11 @@ class GraphStore:
         Keyword arguments pre-bind variables: strings that look like IRIs
         (``http(s)://``, ``urn:``) bind as IRIs, other values as literals.
         """
-        substitutions = {Variable(name): _term(value) for name, value in bindings.items()}
-        result = self.query(sparql, substitutions=substitutions)
+        if bindings:  # a trailing VALUES joins before projection, so unprojected variables bind too
+            names = " ".join(f"?{name}" for name in bindings)
+            terms = " ".join(str(_term(value)) for value in bindings.values())
+            sparql = f"{sparql}\nVALUES ({names}) {{ ({terms}) }}"
+        result = self.query(sparql)
         if not isinstance(result, QuerySolutions):
             raise QueryError("select() needs a SELECT query; use query() for ASK/CONSTRUCT/DESCRIBE")
         names = [v.value for v in result.variables]
@@ -243,6 +246,21 @@ class GraphStore:
         result.triples = self.count_triples()
         return result
 
+    def refresh_identity(self) -> bool:
+        """Re-resolve identity (e.g. after editing the curation graph); rewrite everything if it changed."""
+        stored = self._stored_documents()
+        identity = self._resolve([d.record for d in stored.values()])
+        merge = merge_graph_iri(self.base_iri)
+        current = set(self._store.quads_for_pattern(None, None, None, NamedNode(merge)))
+        if set(build_merge_graph(identity)) == current:
+            return False
+        graphs = {doc_graph_iri(self.base_iri, doc_id): build_document_graph(
+            doc.record, base_iri=self.base_iri, identity=identity, generated_at=doc.generated_at)
+            for doc_id, doc in stored.items()}
+        graphs[merge] = build_merge_graph(identity)
+        self._replace_graphs(graphs)
+        return True
+
     def _build_new(self, new, identity, generated_at):
         built, failed = {}, []
         for doc_id, record in new.items():
@@ -301,7 +319,8 @@ class GraphStore:
             "PREFIX schema: <https://schema.org/> "
             f"SELECT ?a ?b WHERE {{ GRAPH <{curation_graph_iri(self.base_iri)}> {{ ?x sino:notSameAs ?y }} "
             "?x skos:prefLabel|skos:altLabel|schema:name ?a . "
-            "{ FILTER(isLiteral(?y)) BIND(?y AS ?b) } UNION { ?y skos:prefLabel|skos:altLabel|schema:name ?b } }")
+            "OPTIONAL { ?y skos:prefLabel|skos:altLabel|schema:name ?label } "
+            "BIND(IF(isLiteral(?y), ?y, ?label) AS ?b) FILTER(BOUND(?b)) }")
         pairs = {(row["a"].value, row["b"].value) for row in rows}
         return sorted((a, b) for a, b in pairs if norm(a) != norm(b))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pyoxigraph import RdfFormat
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
 from graph.errors import SinoeuError
 from graph.iris import ontology_graph_iri
@@ -21,15 +21,9 @@ SHAPES = PROJECT_DIR / "ontology" / "shapes.ttl"
 
 def data_graph(store: GraphStore) -> Graph:
     """Every data triple of the store (documents, merge, curation) as one rdflib graph."""
-    dataset = Dataset()
-    dataset.parse(data=store.dump(RdfFormat.N_QUADS), format="nquads")
-    union = Graph()
-    skip = ontology_graph_iri(store.base_iri)
-    for context in dataset.graphs():
-        if str(context.identifier) != skip:
-            for triple in context:
-                union.add(triple)
-    return union
+    triples = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                          f"FILTER(?g != <{ontology_graph_iri(store.base_iri)}>) }}")
+    return Graph().parse(data=triples.serialize(format=RdfFormat.N_TRIPLES), format="nt")
 
 
 def validate_store(store: GraphStore, shapes: Path = SHAPES) -> tuple[bool, str]:
