@@ -111,7 +111,7 @@ def _repair_token(token: str, document: str, lang: str) -> str:
     for pattern, replacement in _TOKEN_RULES:
         token = pattern.sub(replacement, token)
     token = _LETTERS_DIGITS.sub(lambda m: m.group(1) + (" " if _zipf(m.group(1), lang) >= 4.5 and not m.group(1).isupper() else "") + m.group(2), token)
-    token = _DIGITS_LETTERS.sub(lambda m: m.group(1) + (" " if _best_zipf(m.group(2), lang) >= PART_ZIPF else "") + m.group(2), token)
+    token = _DIGITS_LETTERS.sub(lambda m: m.group(1) + (" " if _best_zipf(m.group(2), lang) >= 2.0 else "") + m.group(2), token)
     return _WORD_RUN.sub(lambda m: split_glued_word(m.group(0), lang, document), token)
 
 
