@@ -140,6 +140,23 @@ def organization_info(store, orgs: Iterable[str], lang: str = "en") -> dict[str,
     return info
 
 
+def entity_names(store, iris: Iterable[str], lang: str = "en") -> dict[str, str]:
+    """iri -> its name (schema:name, skos:prefLabel or dcterms:title) in ``lang``, else English, else any.
+
+    Entities merged across languages carry one name per language; this picks
+    one deterministically (shortest tag match first, then alphabetical).
+    """
+    iris = sorted(set(iris))
+    names: dict[str, list[tuple]] = defaultdict(list)
+    if iris:
+        for row in run_select(store, f"""
+            SELECT ?x ?v (LANG(?v) AS ?lang) WHERE {{
+              VALUES ?x {{ {iri_values(iris)} }} ?x schema:name|skos:prefLabel|dcterms:title ?v }}"""):
+            tag = (row["lang"] or "").lower()
+            names[row["x"]].append((tag != lang, tag != "en", row["v"]))
+    return {iri: min(names[iri])[2] if names[iri] else iri for iri in iris}
+
+
 def centrality(graph: nx.Graph) -> dict[str, float]:
     """Degree centrality (share of the other organizations one has worked with)."""
     return nx.degree_centrality(graph) if graph.number_of_nodes() > 1 else {n: 0.0 for n in graph}

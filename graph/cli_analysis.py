@@ -24,40 +24,15 @@ def _split_countries(value: str | None) -> list[str] | None:
     return [part.strip().upper() for part in value.split(",") if part.strip()]
 
 
-def _store_path(ctx: click.Context) -> str:
-    """The store location as the group resolved it (``--store`` / env / default)."""
-    from graph.settings import resolve_settings
-
-    obj = ctx.find_root().obj
-    if isinstance(obj, dict):
-        settings = obj.get("settings") if isinstance(obj.get("settings"), dict) else obj
-        if settings.get("store"):
-            return str(settings["store"])
-    return str(resolve_settings()["store"])
-
-
 def _open_store(ctx: click.Context):
-    """Open the store read-only, reusing graph.cli's helper when it has one."""
-    from graph import cli as main_cli
+    """Open the store read-only exactly as the other subcommands do (graph.cli's helper)."""
+    from graph.cli import open_store_from_context
 
-    for name in ("open_store_from_context", "_open_store", "open_cli_store"):
-        helper = getattr(main_cli, name, None)
-        if callable(helper):
-            return helper(ctx, read_only=True)
-    from graph.store import open_store
-
-    return open_store(_store_path(ctx), read_only=True)
+    return open_store_from_context(ctx, read_only=True)
 
 
 def _settings(ctx: click.Context) -> dict:
-    from graph.settings import resolve_settings
-
-    obj = ctx.find_root().obj
-    if isinstance(obj, dict):
-        settings = obj.get("settings") if isinstance(obj.get("settings"), dict) else obj
-        if "languages" in settings:
-            return settings
-    return resolve_settings()
+    return ctx.find_root().obj["settings"]
 
 
 def _fail(error: SinoeuError) -> None:

@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import linear_kernel
 
-from graph.analytics import iri_values, org_distance, run_select
+from graph.analytics import entity_names, iri_values, org_distance, organization_info, run_select
 from graph.errors import SinoeuError
 from graph.partners import SectorScheme, load_sector_scheme, normalise_label, resolve_organization
 
@@ -224,36 +224,32 @@ def _applicant_from_org(store, scheme: SectorScheme, org_iri: str) -> _Applicant
                       [iri], names, own)
 
 
-def _projects(store) -> list[dict]:
-    return run_select(store, """
-        SELECT ?p (MIN(STR(?n)) AS ?name) (MIN(STR(?placeName)) AS ?place) WHERE {
-          ?p a sino:Project .
-          OPTIONAL { ?p schema:name ?n }
-          OPTIONAL { ?p schema:location ?loc . ?loc schema:name ?placeName }
-        } GROUP BY ?p""")
+def _projects(store) -> list[str]:
+    return [row["p"] for row in run_select(store, "SELECT DISTINCT ?p WHERE { ?p a sino:Project } ORDER BY ?p")]
 
 
 def _project_details(store, projects: list[str]) -> dict[str, dict]:
-    details = {p: {"sectors": set(), "partners": {}, "countries": set(), "docs": {}, "sentences": []}
+    details = {p: {"sectors": set(), "partners": {}, "countries": set(), "places": set(), "docs": {}, "sentences": []}
                for p in projects}
     values = iri_values(projects)
     for row in run_select(store, f"""
-        SELECT DISTINCT ?p ?sector ?partner ?partnerName ?country WHERE {{
+        SELECT DISTINCT ?p ?sector ?partner ?place WHERE {{
           VALUES ?p {{ {values} }}
-          {{ ?p sino:sector ?sector }}
-          UNION {{ ?p sino:partner ?partner .
-                  OPTIONAL {{ ?partner skos:prefLabel ?partnerName }}
-                  OPTIONAL {{ ?partner schema:addressCountry ?country }} }}
+          {{ ?p sino:sector ?sector }} UNION {{ ?p sino:partner ?partner }} UNION {{ ?p schema:location ?place }}
         }}"""):
         entry = details[row["p"]]
         if row["sector"]:
             entry["sectors"].add(row["sector"])
         if row["partner"]:
-            names = entry["partners"].setdefault(row["partner"], set())
-            if row["partnerName"]:
-                names.add(row["partnerName"])
-        if row["country"]:
-            entry["countries"].add(row["country"].upper())
+            entry["partners"][row["partner"]] = row["partner"]
+        if row["place"]:
+            entry["places"].add(row["place"])
+    orgs = organization_info(store, {o for entry in details.values() for o in entry["partners"]})
+    for entry in details.values():
+        for org in entry["partners"]:
+            entry["partners"][org] = orgs[org]["name"]
+            if orgs[org]["country"]:
+                entry["countries"].add(orgs[org]["country"])
     for row in run_select(store, f"""
         SELECT DISTINCT ?p ?doc ?text ?sentence WHERE {{
           VALUES ?p {{ {values} }}
@@ -269,13 +265,10 @@ def _project_details(store, projects: list[str]) -> dict[str, dict]:
     return details
 
 
-def _passages(name: str, entry: dict, sector_labels: list[str], partner_names: list[str]) -> list[tuple[str, str | None]]:
-    """(passage, document) pairs describing a project: its facts, evidence sentences, document texts."""
-    passages = [(name, None)]
-    if sector_labels:
-        passages.append((", ".join(sector_labels), None))
-    if partner_names:
-        passages.append((", ".join(partner_names), None))
+def _passages(name: str, entry: dict, facts: list[str]) -> list[tuple[str, str | None]]:
+    """(passage, document) pairs describing a project: name and facts (document None),
+    then its evidence sentences and the sentences of the documents reporting it."""
+    passages = [(name, None)] + [(fact, None) for fact in facts if fact]
     passages.extend(sorted(set(entry["sentences"]), key=lambda pair: (pair[1] or "", pair[0])))
     for doc in sorted(entry["docs"]):
         passages.extend((p, doc) for p in split_passages(entry["docs"][doc]))
@@ -316,9 +309,7 @@ def match_applicant(store, *, text=None, org_iri: str | None = None, lang: str |
                       "used; projects are ranked by text similarity, country and network only. Naming the "
                       "applicant's field (e.g. energy, mobility, digitalization) gives better matches.")
     related = {c: _related(scheme, c) for c in applicant.sectors}
-    names = {p["p"]: p["name"] or p["p"] for p in projects}
-    places = {p["p"]: p["place"] for p in projects}
-    candidates = [p for p in sorted(names) if p not in applicant.own_projects]
+    candidates = [p for p in projects if p not in applicant.own_projects]
     if applicant.own_projects:
         notes.append(f"{len(applicant.own_projects)} project(s) the organization already partners in are left out.")
     if len(candidates) > POOL_CAP:
@@ -326,13 +317,15 @@ def match_applicant(store, *, text=None, org_iri: str | None = None, lang: str |
     details = _project_details(store, candidates)
     hops = _network(store, applicant, details)
     lang = applicant.lang or "en"
+    names = entity_names(store, candidates + sorted({pl for e in details.values() for pl in e["places"]}), lang)
 
     texts, project_passages = [], {}
     for p in candidates:
         entry = details[p]
-        partner_names = [min(entry["partners"][o]) if entry["partners"][o] else o for o in sorted(entry["partners"])]
-        labels = [scheme.label(s, lang) for s in sorted(entry["sectors"])]
-        project_passages[p] = _passages(names[p], entry, labels, partner_names)
+        partner_names = sorted(entry["partners"].values())
+        labels = sorted(scheme.label(s, lang) for s in entry["sectors"])
+        places = sorted(names[pl] for pl in entry["places"])
+        project_passages[p] = _passages(names[p], entry, [", ".join(places), ", ".join(labels), ", ".join(partner_names)])
         texts.append(" ".join(passage for passage, _ in project_passages[p]))
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
     matrix = vectorizer.fit_transform(texts + [applicant.text])
@@ -349,14 +342,13 @@ def match_applicant(store, *, text=None, org_iri: str | None = None, lang: str |
         network = {0: 1.0, 1: 1.0, 2: 0.5}.get(distance, 0.0)
         parts = {"sectors": sector_score, "text": float(similarity[index]), "country": country, "network": network}
         breakdown = {k: round(WEIGHTS[k] * v, 6) for k, v in parts.items()}
-        common = sorted(min(entry["partners"][o]) if entry["partners"][o] else o
-                        for o in entry["partners"] if hops.get(o, 9) <= 1)
+        common = sorted(name for o, name in entry["partners"].items() if hops.get(o, 9) <= 1)
         matches.append(ProjectMatch(
             p, names[p], round(sum(breakdown.values()), 6), breakdown,
             sorted(scheme.label(s, lang) for s in entry["sectors"]),
             [scheme.label(c, lang) for c in shared],
-            sorted(min(v) if v else o for o, v in entry["partners"].items()),
-            common, place=places[p]))
+            sorted(entry["partners"].values()),
+            common, place=", ".join(sorted(names[pl] for pl in entry["places"])) or None))
     matches.sort(key=lambda m: (-m.score, m.name.casefold(), m.iri))
     matches = matches[:limit]
     for match in matches:
@@ -396,7 +388,7 @@ def _network(store, applicant: _Applicant, details: dict[str, dict]) -> dict[str
 def _best_pairs(vectorizer: TfidfVectorizer, text: str, passages: list[tuple[str, str | None]]) -> list[PassagePair]:
     """The most similar (applicant sentence, project passage) pairs, best first, one per passage."""
     mine = split_passages(text) or [text]
-    theirs = [p for p in passages if p[1] is not None or len(p[0]) > 20] or passages
+    theirs = [p for p in passages if p[1] is not None] or passages
     sims = linear_kernel(vectorizer.transform(mine), vectorizer.transform([p for p, _ in theirs]))
     pairs = []
     for j, (passage, doc) in enumerate(theirs):

@@ -21,7 +21,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
-from graph.analytics import iri_values, neighbours, org_distance, organization_info, run_select
+from graph.analytics import entity_names, iri_values, neighbours, org_distance, organization_info, run_select
 from graph.errors import SinoeuError
 
 ROLE_WEIGHTS = {
@@ -193,19 +193,18 @@ def year_of(value: str | None) -> int | None:
 
 def _project_facts(store, sectors: str) -> list[dict]:
     return run_select(store, f"""
-        SELECT DISTINCT ?org ?activity ?name ?sector ?date WHERE {{
+        SELECT DISTINCT ?org ?activity ?sector ?date WHERE {{
           VALUES ?sector {{ {sectors} }}
           ?activity sino:sector ?sector .
           GRAPH ?g {{ ?activity sino:partner ?org .
                      OPTIONAL {{ ?doc a sino:Document . OPTIONAL {{ ?doc dcterms:date ?date }} }} }}
-          OPTIONAL {{ ?activity schema:name ?name }}
         }}""")
 
 
 def _event_facts(store, sectors: str) -> list[dict]:
     """Participations in events on the sector: directly, or reported in a document about it."""
     return run_select(store, f"""
-        SELECT DISTINCT ?org ?activity ?node ?name ?sector ?role ?date ?direct WHERE {{
+        SELECT DISTINCT ?org ?activity ?node ?sector ?role ?date ?direct WHERE {{
           VALUES ?sector {{ {sectors} }}
           GRAPH ?g {{ ?activity prov:qualifiedAssociation ?node . ?node prov:agent ?org .
                      OPTIONAL {{ ?node prov:hadRole ?roleIri }}
@@ -216,7 +215,6 @@ def _event_facts(store, sectors: str) -> list[dict]:
           OPTIONAL {{ ?activity schema:startDate ?start }}
           OPTIONAL {{ ?doc dcterms:date ?docDate }}
           BIND(COALESCE(?start, ?docDate) AS ?date)
-          OPTIONAL {{ ?activity schema:name ?name }}
           BIND(REPLACE(STR(?roleIri), "^.*/", "") AS ?role)
         }}""")
 
@@ -224,7 +222,7 @@ def _event_facts(store, sectors: str) -> list[dict]:
 def _mention_facts(store, sectors: str) -> list[dict]:
     """Organizations annotated in a document about the sector (with the sentence, if any)."""
     return run_select(store, f"""
-        SELECT DISTINCT ?org ?activity ?name ?sector ?date ?sentence WHERE {{
+        SELECT DISTINCT ?org ?activity ?sector ?date ?sentence WHERE {{
           VALUES ?sector {{ {sectors} }}
           {{ ?activity dcterms:subject ?sector }} UNION {{ GRAPH ?g {{ [] sino:sector ?sector ; a sino:Project }}
                                                    GRAPH ?g {{ ?activity a sino:Document }} }}
@@ -234,7 +232,6 @@ def _mention_facts(store, sectors: str) -> list[dict]:
           {{ ?target oa:hasSource ?activity }} UNION {{ FILTER(?target = ?activity) }}
           OPTIONAL {{ ?ann sino:sentence ?sentence }}
           OPTIONAL {{ ?activity dcterms:date ?date }}
-          OPTIONAL {{ ?activity dcterms:title ?name }}
         }}""")
 
 
@@ -285,16 +282,16 @@ def _collect_facts(store, scheme: SectorScheme, concepts: set[str]) -> dict[str,
 
     for row in _project_facts(store, values):
         keep(row["org"], ("project", row["activity"]),
-             Fact("project", row["activity"], row["name"] or row["activity"], scheme.label(row["sector"]),
+             Fact("project", row["activity"], row["activity"], scheme.label(row["sector"]),
                   "partner", year_of(row["date"]), PROJECT_WEIGHT, node=row["activity"]))
     for row in _event_facts(store, values):
         role = row["role"] or None
         weight = ROLE_WEIGHTS.get(role or "", 1.0) * (DIRECT_EVENT if row["direct"] == "true" else DOCUMENT_EVENT)
         keep(row["org"], ("event", row["activity"]),
-             Fact("event", row["activity"], row["name"] or row["activity"], scheme.label(row["sector"]),
+             Fact("event", row["activity"], row["activity"], scheme.label(row["sector"]),
                   role, year_of(row["date"]), weight, node=row["node"]))
     for row in _mention_facts(store, values):
-        fact = Fact("mention", row["activity"], row["name"] or row["activity"], scheme.label(row["sector"]),
+        fact = Fact("mention", row["activity"], row["activity"], scheme.label(row["sector"]),
                     None, year_of(row["date"]), MENTION_WEIGHT, [Evidence(row["activity"], None, row["date"])])
         keep(row["org"], ("mention", row["activity"]), fact)
         if row["sentence"] and mentions_sector(row["sentence"], words):
@@ -423,7 +420,11 @@ def find_partners(store, *, sector: str, countries: list[str] | None = None, kin
             result.breakdown["proximity"] = NEAR_WEIGHT / result.distance
     _rank(results)
     top = results[:limit]
-    _attach_evidence(store, [f for r in top for f in r.facts])
+    facts = [f for r in top for f in r.facts]
+    names = entity_names(store, {f.activity for f in facts})
+    for fact in facts:
+        fact.name = names[fact.activity]
+    _attach_evidence(store, facts)
     return top
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -37,9 +38,9 @@ def match_store(tmp_path_factory):
 
 def org_iri(store, name: str) -> str:
     """The one organization labelled ``name``."""
-    rows = store.select("""SELECT DISTINCT ?o ?name WHERE {
+    rows = store.select("""SELECT DISTINCT ?o WHERE {
         ?o <http://www.w3.org/2004/02/skos/core#prefLabel>|<http://www.w3.org/2004/02/skos/core#altLabel> ?l
-        FILTER(STR(?l) = ?name) }""", name=name)
+        FILTER(STR(?l) = %s) }""" % json.dumps(name))
     assert len(rows) == 1, (name, rows)
     return rows[0]["o"]
 
