@@ -132,10 +132,10 @@ def _iri_tail(iri: str) -> str:
 
 def entity_kind(store, iri: str) -> str | None:
     """The page kind of ``iri``; ``None`` when the graph says nothing about it."""
+    this = sparql_iri(iri)
     kind = labels_and_kinds(store, [iri])[iri]["kind"]
     if kind != "thing":
         return kind
-    this = sparql_iri(iri)
     rows = _rows(store, f"SELECT (1 AS ?x) WHERE {{ {{ {this} ?p ?o }} UNION {{ ?s ?p {this} }} }} LIMIT 1")
     return "thing" if rows else None
 

@@ -270,9 +270,9 @@ def network_layout(store, width: int = 1000) -> dict:
                       if node in labelled else "", "x": x, "y": y, "r": round(5 + 1.8 * math.sqrt(degree), 1),
                       "degree": degree, "href": url_for("pages.entity", iri=node)})
     at = {n["iri"]: n for n in nodes}
-    edges = [{"a": a, "b": b, "weight": d["weight"], "x1": at[a]["x"], "y1": at[a]["y"],
-              "x2": at[b]["x"], "y2": at[b]["y"], "width": round(0.8 + math.log2(1 + d["weight"]), 1)}
-             for a, b, d in sorted(graph.edges(data=True))]
+    pairs = sorted((min(a, b), max(a, b), d["weight"]) for a, b, d in graph.edges(data=True))
+    edges = [{"a": a, "b": b, "weight": w, "x1": at[a]["x"], "y1": at[a]["y"], "x2": at[b]["x"], "y2": at[b]["y"],
+              "width": round(0.8 + math.log2(1 + w), 1)} for a, b, w in pairs]
     layout = {"width": width, "height": height, "nodes": nodes, "edges": edges,
               "components": nx.number_connected_components(graph) if graph else 0}
     _network_cache[key] = (version, layout)
