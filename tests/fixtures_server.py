@@ -1,6 +1,6 @@
 """Fixtures that start a real HTTP server on 127.0.0.1 (owned by the server work).
 
-- ``live_server``: the app under waitress over a store of sinoeu-kg data (the gold
+- ``live_server``: the app over a store of sinoeu-kg data (the gold
   records through the graph layer's ``gold_store`` when it exists, else a small store
   written here), returning its base URL. Shared by the SPARQL, page and matcher tests.
 - ``sample_server``: the same over a tiny store written here, whose content the
@@ -40,20 +40,25 @@ class LiveServer:
 
 
 def start_server(settings: dict[str, Any]) -> Iterator[LiveServer]:
-    """Serve ``create_app(settings)`` with waitress on 127.0.0.1:0 in a thread until the generator closes."""
-    import waitress
+    """Serve ``create_app(settings)`` on 127.0.0.1:0 in a thread until the generator closes.
+
+    werkzeug's threaded server (not waitress) because it shuts down cleanly from another
+    thread; ``bench/`` measures the production path under waitress.
+    """
+    from werkzeug.serving import make_server
 
     from server import close_app, create_app
 
     app = create_app({"host": "127.0.0.1", "port": 0, **settings})
-    wsgi = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
-    thread = threading.Thread(target=wsgi.run, name="live-server", daemon=True)
+    wsgi = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=wsgi.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
-        yield LiveServer(f"http://127.0.0.1:{wsgi.effective_port}", settings.get("admin_token"), settings["store"])
+        yield LiveServer(f"http://127.0.0.1:{wsgi.server_port}", settings.get("admin_token"), settings["store"])
     finally:
-        wsgi.close()
+        wsgi.shutdown()
         thread.join(5)
+        wsgi.server_close()
         close_app(app)
 
 

@@ -22,6 +22,7 @@ import itertools
 import multiprocessing
 import queue
 import threading
+import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
@@ -29,6 +30,8 @@ import pyoxigraph as ox
 
 from graph.errors import QueryError, QueryTimeout, StoreError
 from web import sparql_results
+
+_OPEN_ATTEMPTS = 4
 
 
 @dataclass
@@ -85,6 +88,26 @@ def run_job(store: ox.Store, job: QueryJob) -> QueryAnswer:
                        "graph", truncated, len(rows))
 
 
+def _answer(store_path: str, store: ox.Store | None, job: QueryJob) -> tuple[ox.Store, QueryAnswer]:
+    """Run a job, reopening the read-only handle when it is stale or lost a race with the writer.
+
+    A read-only RocksDB handle lists the store's files when it opens; a concurrent writer's
+    compaction may delete one of them meanwhile ("Corruption ... No such file"), which
+    RuntimeError/OSError report. A fresh handle lists the current files, so it retries.
+    """
+    for attempt in range(_OPEN_ATTEMPTS):
+        try:
+            if store is None:
+                store = ox.Store.read_only(store_path)
+            return store, run_job(store, job)
+        except (RuntimeError, OSError):
+            store = None
+            if attempt == _OPEN_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 def _worker_main(conn: Connection, store_path: str) -> None:
     """Worker loop: answer jobs until the pipe closes; errors go back as (type name, message)."""
     store, generation = None, -1
@@ -93,18 +116,18 @@ def _worker_main(conn: Connection, store_path: str) -> None:
             job = conn.recv()
         except EOFError:
             return
+        if job.generation != generation:
+            store, generation = None, job.generation
         try:
-            if store is None or job.generation != generation:
-                store, generation = None, -1
-                store = ox.Store.read_only(store_path)
-                generation = job.generation
-            conn.send(("ok", run_job(store, job)))
+            store, result = _answer(store_path, store, job)
+            conn.send(("ok", result))
         except SyntaxError as error:
             conn.send(("QueryError", str(error)))
-        except (OSError, ValueError) as error:
-            # ValueError: pyoxigraph's evaluation errors (e.g. a SERVICE it cannot call).
-            kind = "StoreError" if isinstance(error, OSError) else "QueryError"
-            conn.send((kind, str(error)))
+        except ValueError as error:  # pyoxigraph's evaluation errors (e.g. a SERVICE it cannot call)
+            conn.send(("QueryError", str(error)))
+        except (OSError, RuntimeError) as error:
+            store = None
+            conn.send(("StoreError", f"cannot read the store at {store_path}: {error}"))
 
 
 class _Worker:
