@@ -20,7 +20,7 @@ empty text, empty graph) are answered here, on the form page or as
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 
 from graph.matcher import EmptyGraphError, MatchError, match_applicant
 from graph.partners import PartnerQueryError, find_partners
@@ -49,7 +49,8 @@ def _partners_context() -> tuple[dict, int]:
     """The partner query from the request's parameters -> (context, status)."""
     form = {name: (request.args.get(name) or "").strip()
             for name in ("sector", "country", "kind", "near", "since", "limit")}
-    context = {"form": form, "results": None, "error": None}
+    context = {"form": form, "results": None, "error": None,
+               "json_href": url_for("match.partners_api", **{k: v for k, v in form.items() if v})}
     if not form["sector"]:
         return context, 200
     try:
@@ -68,6 +69,8 @@ def _partners_context() -> tuple[dict, int]:
 @bp.get("/partners")
 def partners_page():
     """The partner finder form and, when a sector is given, its ranked results."""
+    if request.args.get("format") == "json":
+        return partners_api()
     context, status = _partners_context()
     return render_template("partners.html", **context), status
 
