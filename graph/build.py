@@ -154,11 +154,9 @@ class _Builder:
     def organization(self, name: str, aliases=(), acronym=None, country=None, kind=None) -> str:
         iri = self.iri("org", name)
         self.add(iri, RDF.type, ORG.Organization)
-        label = SKOS.prefLabel if self.identity.is_preferred(iri, self.lang, name) else SKOS.altLabel
-        self.add(iri, label, self.text(name))
-        for alias in aliases:
-            if alias != name:
-                self.add(iri, SKOS.altLabel, self.text(alias))
+        for label in dict.fromkeys([name, *aliases]):  # the language's preferred name may be an alias
+            preferred = self.identity.is_preferred(iri, self.lang, label)
+            self.add(iri, SKOS.prefLabel if preferred else SKOS.altLabel, self.text(label))
         if acronym:
             self.add(iri, SINO.acronym, self.text(acronym, None))
             self.add(iri, SKOS.altLabel, self.text(acronym, None))

@@ -112,7 +112,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...]) -> None:
             for record in list(load_records(path)):
                 records[record.id] = (str(path), record)
         except RecordError as exc:
-            failed.append((str(path), exc.reason))
+            failed.append((exc.path, exc.reason))
     for where, outcome in tqdm(_extract(raw, settings), total=None, desc="extracting", unit="doc",
                                file=sys.stderr, disable=None) if raw else ():
         if isinstance(outcome, SinoeuError):
