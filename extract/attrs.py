@@ -12,9 +12,15 @@ components write.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from spacy.tokens import Doc, Span
+
+RESOURCES_DIR = Path(__file__).resolve().parent / "resources"
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,7 @@ class Attrs:
     acronyms: str = "acronyms"  # list[AcronymDefinition]
     # Span extensions
     org_key: str = "org_key"  # on spans of ``org_mentions``: OrgEntity.key
+    place_name: str = "place_name"  # on spans of ``places``: nominative form of the place name
     # Span-group keys
     org_mentions: str = "org_mentions"
     person_mentions: str = "person_mentions"
@@ -92,8 +99,28 @@ def ensure_extensions() -> None:
     for name, default in doc_defaults.items():
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
-    if not Span.has_extension(ATTRS.org_key):
-        Span.set_extension(ATTRS.org_key, default=None)
+    for name in (ATTRS.org_key, ATTRS.place_name):
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=None)
+
+
+@lru_cache(maxsize=None)
+def load_resource(lang: str, name: str) -> dict[str, Any]:
+    """``resources/<lang>/<name>.json``; an empty dict when the language has no such file.
+
+    A new language is a new data file: components degrade to the English
+    rules (Latin script) or the Chinese rules (Han script) when it is missing.
+    """
+    path = RESOURCES_DIR / lang / f"{name}.json"
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def load_shared_resource(name: str) -> dict[str, Any]:
+    """``resources/<name>.json`` (language-independent lists such as reference bodies)."""
+    return json.loads((RESOURCES_DIR / f"{name}.json").read_text(encoding="utf-8"))
 
 
 def doc_noise(doc: Doc) -> list[tuple[int, int, str]]:

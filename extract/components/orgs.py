@@ -1,0 +1,277 @@
+"""``sinoeu_orgs``: organizations, with in-document coreference, from head nouns and name shapes.
+
+Two finders feed one linker:
+
+* Latin script (:func:`latin_candidates`): name phrases (see ``acronyms.py``)
+  that carry an organization head noun first ("Ministry of ...", "Urzędu
+  Miasta ...") or last ("... Association"), "Long Name (ACR)" definitions,
+  "Name (Country)", lone all-caps acronyms, and well-known public bodies.
+* Han script (``orgs_han.py``): names
+  without spaces end in a suffix (协会, 研究院, 有限公司 ...) and start after
+  punctuation, a post title, a verb or particle; districts (北京市大兴区) come
+  from a known city prefix.
+
+The linker (``org_linking.py``) merges candidates that share a name, alias or acronym, an
+"ACR Unit" form, an acronym that abbreviates another name, or a Chinese
+short form (奥中关系促进会 -> 奥地利中国关系促进会); it finds every further
+mention and skips everything inside noise.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extract.attrs import ATTRS, OrgEntity, ensure_extensions, load_resource, load_shared_resource
+from extract.components.acronyms import (
+    ACRONYM_RE, HAN_RE, Word, connector_set, head_set, initials_match, is_acronym, latin_words, name_phrases,
+)
+from extract.components.noise import overlaps_noise
+from extract.components import orgs_han
+
+PAREN_RE = re.compile(r"[^\S\n]*[(（]([^()（）\n]{1,60})[)）]")
+
+
+@dataclass
+class Candidate:
+    """One organization name found at one place (before coreference)."""
+
+    name: str
+    start: int
+    end: int
+    acronym: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    country: str | None = None
+    kind: str | None = None
+    strength: int = 2  # 3 acronym definition, 2 name shape / reference / Han suffix, 1 bare acronym
+    unit: str | None = None  # bare unit name of a compound ("Center for ..." of "Center for ... of the Ministry ...")
+    mention_only: bool = False  # may join an entity, never creates one
+    han_tail: str | None = None  # Han: the part after an unsplit 与/和, preferred if it is a name elsewhere
+
+
+def org_resources(lang: str) -> dict:
+    return load_resource(lang, "orgs") or load_resource("en", "orgs")
+
+
+def nominative(surface: str, res: dict) -> str:
+    """Name with its inflected head word in the nominative ("Ministeriums für X" -> "Ministerium für X")."""
+    first, _, rest = surface.partition(" ")
+    base = res.get("head_inflections", {}).get(first)
+    return f"{base} {rest}".strip() if base else surface
+
+
+def qualifies(words: list[Word], res: dict) -> bool:
+    """A phrase shaped like an organization name: >= 2 capitalised words and a head noun first or last."""
+    heads = head_set(res)
+    lower_heads = set(res.get("lower_heads", []))
+    if sum(w.capitalised or w.text in lower_heads for w in words) < 2:
+        return False
+    segment = []
+    for w in words:
+        if not w.capitalised and w.text not in lower_heads:
+            break
+        segment.append(w)
+    return words[0].text in heads or words[-1].text in heads or bool(segment and segment[-1].text in heads)
+
+
+def _text(text: str, words: list[Word]) -> str:
+    return text[words[0].start:words[-1].end]
+
+
+def split_coordination(words: list[Word], res: dict) -> list[list[Word]]:
+    """Split "A and (the) B" when both halves are names of their own ("Stadtverwaltung von X und der Stadtverwaltung von Y")."""
+    coordinators = set(res.get("coordinators", [])) | {"and", "&"}
+    articles = set(res.get("articles", [])) | {"the"}
+    heads = head_set(res)
+    for i, w in enumerate(words[1:-1], 1):
+        if w.text not in coordinators:
+            continue
+        left, right = words[:i], words[i + 1:]
+        while right and right[0].text in articles:
+            right = right[1:]
+        if not right:
+            continue
+        left_ok = qualifies(left, res) or (len(left) == 1 and is_acronym(left[0].text)) or left[-1].text in heads
+        if left_ok and (qualifies(right, res) or (len(right) == 1 and is_acronym(right[0].text))):
+            return [left] + split_coordination(right, res)
+    return [words]
+
+
+def _unit_split(words: list[Word], res: dict) -> tuple[list[Word], list[Word]] | None:
+    """``(unit, parent)`` of a compound such as "Center for X of the Ministry of Y", when the unit is a unit head."""
+    links = {"of", "at", "des", "der", "przy", "di", "del", "della", "du", "de", "bei", "beim"}
+    articles = set(res.get("articles", [])) | {"the"}
+    unit_heads = set(res.get("unit_heads", [])) | set(load_resource("en", "orgs").get("unit_heads", []))
+    for i, w in enumerate(words[1:-1], 1):
+        if w.text not in links:
+            continue
+        parent = words[i + 1:]
+        while parent and parent[0].text in articles:
+            parent = parent[1:]
+        unit = words[:i]
+        if parent and qualifies(parent, res) and any(u.text in unit_heads for u in unit):
+            return unit, parent
+    return None
+
+
+def _subunit_parent(words: list[Word], res: dict) -> list[Word] | None:
+    """The parent of "Secretariat of X" (departments and secretariats fold into their organization)."""
+    sub = set(res.get("subunit_heads", [])) | set(load_resource("en", "orgs").get("subunit_heads", []))
+    if words[0].text in sub and len(words) > 2 and words[1].text in connector_set(res):
+        parent = words[2:]
+        while parent and parent[0].text in {"the", "der", "des", "la", "le", "del"}:
+            parent = parent[1:]
+        return parent or None
+    return None
+
+
+def latin_candidates(text: str, lang: str, noise, definitions) -> list[Candidate]:
+    """Candidates from Latin-script name phrases, acronym definitions, "(Country)" and lone acronyms."""
+    res = org_resources(lang)
+    places = load_resource(lang, "places") or load_resource("en", "places")
+    countries = places.get("countries", {})
+    place_names = set(countries) | set(places.get("regions", [])) | set(places.get("cities", []))
+    non_org = set(res.get("non_org_acronyms", [])) | set(load_resource("en", "orgs").get("non_org_acronyms", []))
+    defs_by_paren = {d.acr_start: d for d in definitions}
+    words = latin_words(text)
+    out: list[Candidate] = []
+    for phrase in name_phrases(text, res, words):
+        if overlaps_noise(noise, phrase[0].start, phrase[-1].end):
+            continue
+        for part in split_coordination(phrase, res):
+            out.extend(_part_candidates(text, part, res, countries, place_names, non_org, defs_by_paren))
+    return out
+
+
+def _part_candidates(text, part, res, countries, place_names, non_org, defs_by_paren) -> list[Candidate]:
+    surface = _text(text, part)
+    start, end = part[0].start, part[-1].end
+    paren_match = PAREN_RE.match(text, end)
+    paren = paren_match.group(1).strip() if paren_match else None
+    definition = None
+    if paren_match:
+        inner = ACRONYM_RE.match(text, paren_match.start(1) - 1) or ACRONYM_RE.search(text, end, paren_match.end())
+        if inner:
+            definition = defs_by_paren.get(inner.start(1))
+    out: list[Candidate] = []
+    if definition is not None:
+        long_surface = text[definition.long_start:definition.long_end]
+        cand = Candidate(nominative(long_surface, res), definition.long_start, definition.long_end,
+                         acronym=definition.acronym, strength=3)
+        if cand.name != long_surface:
+            cand.aliases.append(long_surface)
+        if ", " in long_surface:
+            cand.unit = long_surface.split(", ")[0]
+        long_words = [w for w in part if w.start >= definition.long_start]
+        if any(w.text in head_set(res) for w in long_words) or _reused(text, definition):
+            out.append(cand)
+        if definition.long_start <= start:
+            return out
+        rest = [w for w in part if w.end <= definition.long_start]
+        parent = _subunit_parent(part, res)
+        if parent is not None and parent[0].start == definition.long_start and cand in out:
+            cand.aliases.append(surface)
+        elif qualifies(part, res) and len(rest) > 1 and any(w.text in head_set(res) for w in rest):
+            out.append(_phrase_candidate(text, part, res))
+        return out
+    if paren and paren in countries and surface not in place_names:
+        return [Candidate(surface, start, end, country=countries[paren], kind="company")]
+    if qualifies(part, res) and surface not in place_names:
+        parent = _subunit_parent(part, res)
+        if parent is not None and qualifies(parent, res):
+            cand = _phrase_candidate(text, parent, res)
+            cand.aliases.append(surface)
+            return [cand]
+        cand = _phrase_candidate(text, part, res)
+        if paren and " " not in paren and paren[:1].isupper() and not is_acronym(paren) and paren not in countries:
+            cand.aliases.append(paren)
+        return [cand]
+    if len(part) == 1 and is_acronym(surface) and surface.isalpha() and 3 <= len(surface) <= 6 \
+            and surface not in non_org and surface not in countries and not _quoted(text, start, end):
+        return [Candidate(surface, start, end, acronym=surface, strength=1)]
+    return out
+
+
+def _phrase_candidate(text: str, words: list[Word], res: dict) -> Candidate:
+    surface = _text(text, words)
+    cand = Candidate(nominative(surface, res), words[0].start, words[-1].end)
+    if cand.name != surface:
+        cand.aliases.append(surface)
+    split = _unit_split(words, res)
+    if split is not None:
+        cand.unit = _text(text, split[0])
+    return cand
+
+
+def _reused(text: str, definition) -> bool:
+    """The acronym occurs again on its own, outside its definition."""
+    pattern = rf"(?<![\w-]){re.escape(definition.acronym)}(?![\w-])"
+    return any(m.start() != definition.acr_start for m in re.finditer(pattern, text))
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """Inside a quoted title on the same line ("Digital ESD Platform")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start]
+    return sum(before.count(q) for q in '"“”„«»') % 2 == 1
+
+
+def reference_candidates(text: str, lang: str, noise) -> list[Candidate]:
+    """Well-known public bodies named in the text (general knowledge, ``resources/reference_bodies.json``)."""
+    out = []
+    for body in load_shared_resource("reference_bodies")["bodies"]:
+        names = {body["names"].get(lang), body["names"].get("en")} - {None}
+        acronyms = [a for a in [body.get("acronym"), *body.get("other_acronyms", [])] if a and len(a) >= 3]
+        for name in names:
+            for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+                if not overlaps_noise(noise, m.start(), m.end()):
+                    out.append(Candidate(body["names"].get(lang) or name, m.start(), m.end(), acronym=body.get("acronym"),
+                                         country=body.get("country"), kind=body.get("kind"), aliases=[name]))
+        for acronym in acronyms:
+            for m in re.finditer(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", text):
+                if not overlaps_noise(noise, m.start(), m.end()):
+                    out.append(Candidate(body["names"].get(lang) or body["names"]["en"], m.start(), m.end(),
+                                         acronym=acronym, country=body.get("country"), kind=body.get("kind")))
+    return out
+
+
+class OrgFinder:
+    """Pipeline component: fills ``Doc._.orgs`` and ``Doc.spans["org_mentions"]``."""
+
+    def __init__(self, lang: str, use_reference_bodies: bool = True):
+        self.lang = lang
+        self.use_reference_bodies = use_reference_bodies
+
+    def __call__(self, doc: Doc) -> Doc:
+        from extract.components.org_linking import link_candidates  # noqa: PLC0415 (keeps import graph one-way)
+
+        text = doc.text
+        noise = doc._.get(ATTRS.noise) or []
+        candidates = latin_candidates(text, self.lang, noise, doc._.get(ATTRS.acronyms) or [])
+        if HAN_RE.search(text):
+            candidates += orgs_han.han_candidates(text, noise)
+        if self.use_reference_bodies:
+            found = [(c.start, c.end) for c in candidates]
+            candidates += [c for c in reference_candidates(text, self.lang, noise)
+                           if not any(s <= c.start and c.end <= e and (s, e) != (c.start, c.end) for s, e in found)]
+        entities = link_candidates(candidates, text, self.lang, noise)
+        doc._.set(ATTRS.orgs, entities)
+        spans = []
+        for entity in entities:
+            for start, end in entity.mentions:
+                span = doc.char_span(start, end, label=ATTRS.org_label, alignment_mode="expand")
+                if span is not None:
+                    span._.set(ATTRS.org_key, entity.key)
+                    spans.append(span)
+        doc.spans[ATTRS.org_mentions] = sorted(spans, key=lambda s: (s.start_char, s.end_char))
+        return doc
+
+
+@Language.factory("sinoeu_orgs", default_config={"use_reference_bodies": True})
+def make_orgs(nlp: Language, name: str, use_reference_bodies: bool) -> OrgFinder:
+    """Factory of :class:`OrgFinder`; ``use_reference_bodies`` adds well-known public bodies by name."""
+    ensure_extensions()
+    return OrgFinder(nlp.lang, use_reference_bodies)
