@@ -22,7 +22,7 @@ DATES = "date_mentions"  # list[tuple[int, int, str]]: (start, end, iso)
 EVENTS = "events"  # list[EventEntity]
 PROJECTS = "projects"  # list[ProjectEntity]
 SECTORS = "sectors"  # list[str]: normalised lower-case English sector labels
-SECTOR_MENTIONS = "sector_mentions"  # list[tuple[int, int, str]]: (start, end, label)
+SECTOR_MENTIONS = "sector_mentions"  # list[tuple[int, int, str, bool]]: (start, end, label, in a sector-cue sentence)
 
 
 @dataclass

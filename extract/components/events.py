@@ -130,27 +130,31 @@ class EventFinder:
 
 
 @lru_cache(maxsize=None)
-def head_table(lang: str) -> tuple[tuple[str, str], ...]:
-    """(head form lower-cased, event type), longest form first."""
-    lex = load_lexicon("events", lang)
+def head_table(lang: str, kind: str = "events") -> tuple[tuple[str, str], ...]:
+    """(head form lower-cased, type), longest form first, from ``resources/<lang>/<kind>.json``."""
+    lex = load_lexicon(kind, lang)
     pairs = [(form.lower(), etype) for etype, forms in lex["heads"].items() for form in forms]
     return tuple(sorted(pairs, key=lambda p: -len(p[0])))
 
 
-def _head_in(words: list[str], lang: str, compound: bool = False, stems: bool = False) -> tuple[int, int, str, str] | None:
+def _head_in(words: list[str], lang: str, compound: bool = False, stems: bool = False,
+             kind: str = "events") -> tuple[int, int, str, str] | None:
     """The head among lower-cased ``words`` that ends rightmost (longest on ties): (index, length, form, type)."""
     best = None
     for i in range(len(words)):
-        for form, etype in head_table(lang):
+        for form, etype in head_table(lang, kind):
             parts = form.split()
             chunk = words[i:i + len(parts)]
-            if len(chunk) != len(parts) or chunk[:-1] != parts[:-1]:
+            if len(chunk) != len(parts):
+                continue
+            if stems and not all(w.startswith(p) for w, p in zip(chunk, parts)) or not stems and chunk[:-1] != parts[:-1]:
                 continue
             last = chunk[-1]
+            bare = re.sub(r"(?:es|en|s|n|e)$", "", last) if compound else last
             if (
                 last == parts[-1] or last == parts[-1] + "s"
-                or compound and last.endswith(parts[-1]) and len(last) > len(parts[-1]) + 2
-                or stems and last.startswith(parts[-1])
+                or compound and (last.endswith(parts[-1]) or bare.endswith(parts[-1])) and len(last) > len(parts[-1]) + 2
+                or stems
             ):
                 key = (i + len(parts), len(parts))
                 if best is None or key > (best[0] + best[1], best[1]):
@@ -159,7 +163,8 @@ def _head_in(words: list[str], lang: str, compound: bool = False, stems: bool = 
     return best
 
 
-def find_capitalised(text: str, start: int, end: int, lex: dict, max_tokens: int) -> list[EventMention]:
+def find_capitalised(text: str, start: int, end: int, lex: dict, max_tokens: int,
+                     kind: str = "events") -> list[EventMention]:
     """Runs of Capitalised words around an English head noun."""
     tokens = [(m.start() + start, m.end() + start, m.group()) for m in _TOKEN.finditer(text[start:end])]
     found: list[EventMention] = []
@@ -169,7 +174,7 @@ def find_capitalised(text: str, start: int, end: int, lex: dict, max_tokens: int
         if joined and _capitalised_like(tok[2]):
             run.append(tok)
             continue
-        found += _run_to_mentions(run, text, max_tokens)
+        found += _run_to_mentions(run, text, max_tokens, kind)
         run = [tok] if _capitalised_like(tok[2]) and tok[2].lower() not in _EN_CONNECTORS else []
     return found
 
@@ -181,7 +186,7 @@ def _capitalised_like(word: str) -> bool:
     )
 
 
-def _run_to_mentions(run: list[tuple[int, int, str]], text: str, max_tokens: int) -> list[EventMention]:
+def _run_to_mentions(run: list[tuple[int, int, str]], text: str, max_tokens: int, kind: str) -> list[EventMention]:
     while run and (run[0][2].lower() in _EN_CONNECTORS | _DETERMINERS):
         run = run[1:]
     while run and (run[-1][2].lower() in _EN_CONNECTORS or run[-1][2][0] == "("):
@@ -193,11 +198,11 @@ def _run_to_mentions(run: list[tuple[int, int, str]], text: str, max_tokens: int
     if len(run) == 1 and run[0][2][0] in _QUOTE_OPEN:  # a lone quoted name: look inside it
         s, e, w = run[0]
         inner = w[1:-1].strip()
-        hit = _head_in([x.lower() for x in re.findall(r"[\w'’-]+", inner)], "en")
+        hit = _head_in([x.lower() for x in re.findall(r"[\w'’-]+", inner)], "en", kind=kind)
         if hit and inner[:1].isupper():
             found.append(EventMention(s + 1, e - 1, inner, hit[3], True, hit[2]))
         return found
-    hit = _head_in(words, "en")
+    hit = _head_in(words, "en", kind=kind)
     if not hit:
         return found
     index, length, form, etype = hit
@@ -206,13 +211,13 @@ def _run_to_mentions(run: list[tuple[int, int, str]], text: str, max_tokens: int
         return found
     # the type comes from the head before the first complement ("Launch of ... Challenge" is a launch)
     first_of = next((i for i, w in enumerate(words) if w in ("of", "on", "for")), len(words))
-    before = _head_in(words[:first_of], "en")
+    before = _head_in(words[:first_of], "en", kind=kind)
     if before:
         etype = before[3]
         form = before[2]
     content = [
         w for i, w in enumerate(words)
-        if not (index <= i < index + length) and w not in _EN_CONNECTORS | _DETERMINERS and not _is_head_word(w, "en")
+        if not (index <= i < index + length) and w not in _EN_CONNECTORS | _DETERMINERS and not _is_head_word(w, "en", kind)
     ]
     named = bool(content) and not all(_anaphoric_quote(w) for w in content)
     s, e = run[0][0], run[-1][1]
@@ -224,11 +229,12 @@ def _anaphoric_quote(word: str) -> bool:
     return False
 
 
-def _is_head_word(word: str, lang: str) -> bool:
-    return any(word == form or word == form + "s" for form, _ in head_table(lang) if " " not in form)
+def _is_head_word(word: str, lang: str, kind: str) -> bool:
+    return any(word == form or word == form + "s" for form, _ in head_table(lang, kind) if " " not in form)
 
 
-def find_complement(text: str, start: int, end: int, lex: dict, lang: str, max_tokens: int) -> list[EventMention]:
+def find_complement(text: str, start: int, end: int, lex: dict, lang: str, max_tokens: int,
+                    kind: str = "events") -> list[EventMention]:
     """A head noun followed by a naming complement (genitive, preposition, quote, proper name)."""
     compound, stems = lex.get("compound", False), lex.get("stems", False)
     stops = set(lex.get("stop_words", []))
@@ -239,19 +245,20 @@ def find_complement(text: str, start: int, end: int, lex: dict, lang: str, max_t
         if word[0] in _QUOTE_OPEN and len(word) > 2:
             inner = word[1:-1].strip()
             first = re.match(r"[\w'’-]+", inner)
-            hit = first and _head_in([first.group().lower()], lang, compound=compound, stems=stems)
+            hit = first and _head_in([first.group().lower()], lang, compound=compound, stems=stems, kind=kind)
             if hit and len(inner.split()) > 1:
                 found.append(EventMention(s + 1, e - 1, inner, hit[3], True, first.group().lower()))
             continue
         if not word[0].isalpha() or compound and not word[0].isupper():
             continue
-        hit = _head_in([word.lower()], lang, compound=compound, stems=stems)
+        hit = _head_in([word.lower()], lang, compound=compound, stems=stems, kind=kind)
         if not hit:
             continue
         j = i + 1
         while j < len(tokens) and j - i <= max_tokens:
             w = tokens[j][2]
-            if w.lower() in stops or w in ",.;:!?–—" or w[0] in _QUOTE_CLOSE and w[0] not in _QUOTE_OPEN:
+            dash_joins = w in "–—-" and j + 1 < len(tokens) and tokens[j + 1][2][:1].isupper()  # "Chiny – UE"
+            if w.lower() in stops or w in ",.;:!?–—" and not dash_joins or w[0] in _QUOTE_CLOSE and w[0] not in _QUOTE_OPEN:
                 break
             j += 1
         complement = tokens[i + 1:j]
@@ -260,20 +267,24 @@ def find_complement(text: str, start: int, end: int, lex: dict, lang: str, max_t
         first = complement[0][2] if complement else ""
         named = bool(complement) and (
             not starts or first.lower() in starts or first[0].isupper() or first[0] in _QUOTE_OPEN or first[0].isdigit()
-        )
+        ) and (not lex.get("require_capital") or any(t[2][0].isupper() or t[2][0] in _QUOTE_OPEN for t in complement))
         if not named:
             found.append(EventMention(s, e, word, hit[3], False, word.lower()))
+            continue
+        if first[0] in _QUOTE_OPEN and len(first) > 2:  # inicjatywę „Earth Aspiration Action (E2A)”: the quote names it
+            q_start, q_end = complement[0][0] + 1, complement[0][1] - 1
+            found.append(EventMention(q_start, q_end, text[q_start:q_end].strip(), hit[3], True, word.lower()))
             continue
         e2 = complement[-1][1]
         found.append(EventMention(s, e2, text[s:e2], hit[3], True, word.lower()))
     return found
 
 
-def find_generic(text: str, start: int, end: int, lex: dict) -> list[EventMention]:
+def find_generic(text: str, start: int, end: int, lex: dict, kind: str = "events") -> list[EventMention]:
     """Generic event nouns ("the event", "die Veranstaltung", "wydarzenie") and lower-case heads: anaphors."""
     found = []
     if lex.get("mode", "capitalised") == "capitalised":
-        for form, etype in head_table("en"):
+        for form, etype in head_table("en", kind):
             for m in re.finditer(rf"\b{re.escape(form)}s?\b", text[start:end]):
                 found.append(EventMention(m.start() + start, m.end() + start, m.group(), etype, False, form))
     for form in lex.get("generic", []):
@@ -282,14 +293,15 @@ def find_generic(text: str, start: int, end: int, lex: dict) -> list[EventMentio
     return found
 
 
-def find_cjk(text: str, start: int, end: int, lex: dict) -> list[EventMention]:
+def find_cjk(text: str, start: int, end: int, lex: dict, kind: str = "events") -> list[EventMention]:
     """Chinese: head noun plus its left context up to a clause boundary or function word."""
     stops = set(lex.get("left_stops", ""))
     nameable = set(lex.get("nameable_heads", []))
     prefixes = tuple(lex.get("anaphor_prefixes", []))
     found: list[EventMention] = []
     taken: list[tuple[int, int]] = []
-    for form, etype in head_table("zh"):
+    stop_words = tuple(lex.get("left_stop_words", []))
+    for form, etype in head_table("zh", kind):
         for m in re.finditer(re.escape(form), text[start:end]):
             hs, he = m.start() + start, m.end() + start
             if any(a <= hs and he <= b for a, b in taken):
@@ -301,7 +313,7 @@ def find_cjk(text: str, start: int, end: int, lex: dict) -> list[EventMention]:
                 ch = text[left - 1]
                 if ch in "“”\"「」":
                     quoted = not quoted
-                elif ch in stops and not quoted:
+                elif ch in stops and not quoted or not quoted and text[start:left].endswith(stop_words) and stop_words:
                     break
                 left -= 1
             name = text[left:he]
@@ -335,7 +347,8 @@ def _words(name: str, lang: str) -> list[str]:
     if lang == "zh" or re.search(r"[\u4e00-\u9fff]", name):
         chars = re.sub(r"[\W_]", "", name)
         return [chars[i:i + 2] for i in range(len(chars) - 1)] or [chars]
-    return [w[:5] for w in re.findall(r"[^\W_]+", name.casefold().replace("-", "")) if w]
+    words = re.findall(r"[^\W_]+", name.casefold().replace("-", ""))
+    return words if lang == "en" else [w[:5] for w in words]
 
 
 def norm(name: str) -> str:

@@ -1,0 +1,79 @@
+"""Sector and field words, normalised to lower-case English: the ``sinoeu_sectors`` component.
+
+``resources/<lang>/sectors.json`` maps surface forms (regular expressions, so
+Polish and German inflections fit: ``energetyk\\w*``) to the English labels the
+ontology's sector concepts carry ("Energie"/"energetyka"/"能源" -> energy). A
+mention counts for the document's sector list only in a sentence that speaks
+of sectors, areas or fields ("the following eight key areas: planning, ...",
+"碳中和领域"); "green energy infrastructure" in passing is not a sector claim.
+English forms are also tried in every Latin-script text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extract.components.event_attrs import (
+    SECTOR_MENTIONS, SECTORS, ensure_event_extensions, in_ranges, load_lexicon, noise_ranges, sentence_spans,
+)
+from extract.components.events import EVENT_INDEX
+
+
+@lru_cache(maxsize=None)
+def sector_patterns(lang: str) -> tuple[tuple[re.Pattern, str], ...]:
+    """(compiled surface pattern, English label), longest surface first."""
+    langs = [lang] if lang in ("en", "zh") else [lang, "en"]
+    pairs = []
+    for code in langs:
+        for label, forms in load_lexicon("sectors", code)["labels"].items():
+            for form in forms:
+                pairs.append((form, label, code))
+    pairs.sort(key=lambda p: -len(p[0]))
+    return tuple(
+        (re.compile(form if code == "zh" else rf"(?<![\w-]){form}(?![\w-])", 0 if code == "zh" else re.I), label)
+        for form, label, code in pairs
+    )
+
+
+@Language.factory("sinoeu_sectors", default_config={"cued_only": True})
+def make_sectors(nlp: Language, name: str, cued_only: bool) -> "SectorFinder":
+    """Factory: config keys equal these keyword arguments."""
+    return SectorFinder(nlp.lang, cued_only=cued_only)
+
+
+class SectorFinder:
+    """Stores sector mentions (start, end, label, cued) and the document's sector list."""
+
+    def __init__(self, lang: str, *, cued_only: bool):
+        ensure_event_extensions()
+        self.lang = lang
+        self.cued_only = cued_only
+
+    def __call__(self, doc: Doc) -> Doc:
+        text, noise = doc.text, noise_ranges(doc)
+        index = doc._.get(EVENT_INDEX) if Doc.has_extension(EVENT_INDEX) else None
+        sentences = index.sentences if index else sentence_spans(text)
+        cue = re.compile(load_lexicon("sectors", self.lang)["cues"], re.I)
+        found: list[tuple[int, int, str, bool]] = []
+        for start, end in sentences:
+            cued = bool(cue.search(text[start:end]))
+            taken: list[tuple[int, int]] = []
+            for pattern, label in sector_patterns(self.lang):
+                for m in pattern.finditer(text, start, end):
+                    s, e = m.start(), m.end()
+                    if in_ranges(s, e, taken) or in_ranges(s, e, noise):
+                        continue
+                    taken.append((s, e))
+                    found.append((s, e, label, cued))
+        found.sort()
+        doc._.set(SECTOR_MENTIONS, found)
+        labels: list[str] = []
+        for _s, _e, label, cued in found:
+            if (cued or not self.cued_only) and label not in labels:
+                labels.append(label)
+        doc._.set(SECTORS, labels)
+        return doc
