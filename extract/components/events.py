@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from extract.components.event_attrs import (
     DATES, EVENTS, EventEntity, ensure_event_extensions, in_ranges, load_lexicon, noise_ranges, sentence_spans,
@@ -506,7 +506,9 @@ def lead_date(sentences, date_mentions, noise) -> str | None:
 def _place_spans(doc: Doc, noise) -> list[tuple[int, int, str]]:
     if "places" not in doc.spans:
         return []
-    return [(s.start_char, s.end_char, s.text) for s in doc.spans["places"] if not in_ranges(s.start_char, s.end_char, noise)]
+    named = Span.has_extension("place_name")
+    return [(s.start_char, s.end_char, (s._.get("place_name") if named else None) or s.text)
+            for s in doc.spans["places"] if not in_ranges(s.start_char, s.end_char, noise)]
 
 
 def event_place(event: EventEntity, mentions, sentences, places, text: str, lang: str) -> str | None:
