@@ -166,9 +166,13 @@ def test_org_page_shows_events_with_roles_dates_and_evidence(client, reader):
     found = set()
     for li in items:
         event = li.find("a", class_="entity")["href"]
-        role = li.select_one(".role a")["href"]
-        docs = [a["href"] for a in li.select("ul.evidence a")]
-        found |= {(event, role, doc) for doc in docs}
+        for role_item in li.select("ul.roles > li"):
+            role = role_item.select_one(".role a")["href"]
+            docs = [a["href"] for a in role_item.select("ul.evidence a")]
+            found |= {(event, role, doc) for doc in docs}
+    assert len({li.find("a", class_="entity")["href"] for li in items}) == len(items)
+    dates = [li.find("time").get_text() for li in items]
+    assert dates == sorted(dates)
     assert found == {(entity_href(r["e"]), entity_href(r["role"]), entity_href(r["doc"])) for r in expected}
     names = {td.get_text() for td in soup.select("table.names td:first-child")}
     assert "Biuro Współpracy Chińsko-Unijnej na Rzecz Neutralności Węglowej" in names and "CECCO" in names

@@ -144,10 +144,7 @@ def entity_kind(store, iri: str) -> str | None:
 
 def summary(store) -> dict:
     """Counts by type, documents per language and the latest dated events."""
-    counts = {}
-    for kind, (cls, _prop, title) in LISTS.items():
-        n = _rows(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a {cls} }}")[0]["n"]
-        counts[kind] = {"title": title, "count": _int(n)}
+    counts = {kind: {"title": title, "count": count_entities(store, kind)} for kind, (_c, _p, title) in LISTS.items()}
     languages = [{"lang": str(r["lang"]), "documents": _int(r["n"])} for r in _rows(store, """
         SELECT ?lang (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a sino:Document ; dcterms:language ?lang }
         GROUP BY ?lang ORDER BY DESC(?n) ?lang""")]
@@ -158,10 +155,14 @@ def summary(store) -> dict:
             "latest_events": [{**names[r["e"]], "date": str(r["d"])} for r in latest]}
 
 
+def count_entities(store, kind: str) -> int:
+    return _int(_rows(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a {LISTS[kind][0]} }}")[0]["n"])
+
+
 def list_entities(store, kind: str, offset: int, limit: int) -> dict:
     """One page of a list (sorted by label) and the total count."""
     cls, prop, title = LISTS[kind]
-    total = _int(_rows(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a {cls} }}")[0]["n"])
+    total = count_entities(store, kind)
     rows = _rows(store, f"""SELECT ?s (MIN(STR(?l)) AS ?label) WHERE {{ ?s a {cls} OPTIONAL {{ ?s {prop} ?l }} }}
         GROUP BY ?s ORDER BY LCASE(?label) ?s LIMIT {int(limit)} OFFSET {int(offset)}""")
     iris = [r["s"] for r in rows]
@@ -314,6 +315,28 @@ def participations(store, *, event: str | None = None, org: str | None = None) -
                                         p["role"]["label"] if p["role"] else ""))
 
 
+# Most defining role first (the role scheme's order: extract.records.ROLES, not imported here).
+ROLE_ORDER = ("host", "co-host", "organizer", "co-organizer", "supporter", "sponsor", "signatory", "partner",
+              "speaker", "moderator", "attendee")
+
+
+def role_rank(participation: dict) -> int:
+    role = participation["role"]
+    tail = _iri_tail(role["iri"]) if role else ""
+    return ROLE_ORDER.index(tail) if tail in ROLE_ORDER else len(ROLE_ORDER)
+
+
+def timeline(participations_of_org: list[dict]) -> list[dict]:
+    """One entry per event (date order), each with the roles the sources give and their evidence."""
+    entries: dict[str, dict] = {}
+    for p in participations_of_org:
+        entry = entries.setdefault(p["event"]["iri"], {"event": p["event"], "date": p["date"], "roles": []})
+        entry["roles"].append({"role": p["role"], "evidence": p["evidence"], "participation": p["participation"]})
+    for entry in entries.values():
+        entry["roles"].sort(key=lambda r: role_rank(r))
+    return sorted(entries.values(), key=lambda e: (e["date"] or "9999", e["event"]["label"]))
+
+
 def posts(store, *, org: str | None = None, person: str | None = None) -> list[dict]:
     """Posts held: post title, person, organization, evidence."""
     org_term = sparql_iri(org) if org else "?org"
@@ -346,7 +369,7 @@ def describe_org(store, iri: str) -> dict:
         "country": literals(store, iri, "schema:addressCountry"),
         "sectors": linked(store, iri, "sino:sector"),
         "posts": posts(store, org=iri),
-        "events": participations(store, org=iri),
+        "events": timeline(participations(store, org=iri)),
         "projects": linked(store, iri, "^sino:partner"),
         "partners": co_partners(store, iri),
         "evidence": evidence_for(store, [iri]).get(iri, []),
@@ -364,7 +387,7 @@ def describe_event(store, iri: str) -> dict:
         "types": linked(store, iri, "sino:eventType"),
         "dates": literals(store, iri, "schema:startDate"),
         "places": linked(store, iri, "schema:location"),
-        "participants": participations(store, event=iri),
+        "participants": sorted(participations(store, event=iri), key=lambda p: (role_rank(p), p["org"]["label"])),
         "sectors": linked(store, iri, "sino:sector"),
         "evidence": evidence_for(store, [iri]).get(iri, []),
     }

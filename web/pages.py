@@ -68,8 +68,7 @@ def home():
 def list_page(kind: str):
     """A paged list of one kind of entity, sorted by name."""
     store = web.get_store()
-    first = pq.list_entities(store, kind, 0, 0)
-    paging = _paging(first["total"])
+    paging = _paging(pq.count_entities(store, kind))
     listing = pq.list_entities(store, kind, paging["offset"], paging["size"])
     return respond("list.html", {**listing, "paging": paging})
 
