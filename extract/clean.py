@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -47,6 +48,7 @@ _TOKEN_RULES = (
     (re.compile(rf"(?<=[{_L}]{{2}})\((?=[^()\s]*[{_L}\d][^()\s]*\))"), " ("),
     (re.compile(rf"\)(?=[{_L}]{{2}})"), ") "),
 )
+_PLAIN_WORD = re.compile(rf"[\"'“„(]?([{_L}]+)[,.;:!?)\"'”]?")
 _LETTERS_DIGITS = re.compile(rf"([{_L}]{{3,}})(\d)")
 _DIGITS_LETTERS = re.compile(rf"(\d)([{_LOWER}]{{4,}})")
 _PINYIN = re.compile(
@@ -106,6 +108,9 @@ def repair_text(text: str, lang: str) -> str:
 
 
 def _repair_token(token: str, document: str, lang: str) -> str:
+    plain = _PLAIN_WORD.fullmatch(token)
+    if plain and (len(plain.group(1)) < 5 or _best_zipf(plain.group(1), lang) > 0):  # fast path: a known word
+        return token
     if _URLISH.search(token):
         return token
     for pattern, replacement in _TOKEN_RULES:
@@ -185,22 +190,31 @@ def _noise_resources() -> dict:
         for section in ("line", "inline"):
             for reason, patterns in data.get(section, {}).items():
                 merged[section].setdefault(reason, []).extend(patterns)
-        for key in ("cookie_phrases", "ad_phrases", "tag_labels", "editorial_labels", "related_labels"):
+        for key in ("cookie_phrases", "ad_phrases", "tag_labels", "editorial_labels", "related_labels",
+                    "section_labels", "social_words", "date_labels"):
             merged.setdefault(key, []).extend(data.get(key, []))
     compiled = {
         "line": [(reason, re.compile(rf"^(?:{'|'.join(p)})$", re.I)) for reason, p in merged["line"].items()],
         "inline": [(reason, re.compile("|".join(p))) for reason, p in merged["inline"].items()],
-        "cookie": re.compile("|".join(merged["cookie_phrases"]), re.I),
-        "ad": re.compile("|".join(map(re.escape, merged["ad_phrases"])), re.I),
+        # searched in lower-cased lines: case-insensitive alternations are slow in ``re``
+        "cookie": re.compile("|".join(p.lower() for p in merged["cookie_phrases"])),
+        "ad": re.compile("|".join(re.escape(p.lower()) for p in merged["ad_phrases"])),
         "tag": re.compile(rf"^(?:{'|'.join(map(re.escape, merged['tag_labels']))})\s*:?(\s.*)?$", re.I),
         "editorial": re.compile(rf"^(?:\d+[.)]\s*)?(?:{'|'.join(map(re.escape, merged['editorial_labels']))})(?:\s*\d+)?\s*[.:]?$", re.I),
         "related": re.compile(rf"^(?:{'|'.join(map(re.escape, merged['related_labels']))})\s*:?$", re.I),
+        "section": re.compile(rf"^(?:{'|'.join(map(re.escape, merged['section_labels']))})$", re.I),
+        "social": {w.casefold() for w in merged["social_words"]},
+        "date_label": re.compile(rf"(?<![{_L}])(?:{'|'.join(map(re.escape, merged['date_labels']))})(?![{_L}])\s*:?", re.I),
     }
     weekdays = {w for code in available_languages() for w in load_date_words(code).get("weekdays", [])}
     compiled["weekday"] = re.compile(rf"(?<![{_L}])(?:{'|'.join(map(re.escape, sorted(weekdays, key=len, reverse=True)))})\.?(?![{_L}])", re.I)
     return compiled
 
 
+MAX_DUPLICATE_LINES = 400  # pairwise comparison is quadratic: only the first paragraphs are compared
+MAX_CHROME_LINE = 400  # characters: chrome, banners and credits lines are short
+_CONTACT_WORD = re.compile(r"contact|kontakt|contatt|contacto|联系|press|presse|prasow|stampa|prensa")
+_PHONE = re.compile(r"^(?:tel|phone|fax|mobile|mob|telefon|handy|tél|téléphone|telefono|teléfono|cell|电话|手机|传真)\.?\s*[::]?\s*\+?[\d\s()/.-]{6,}$", re.I)
 _SEPARATOR_LINE = re.compile(r"^[-–—|•·*_=~]+$")
 _DATED_HEADLINE = re.compile(r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}\.\d{1,2}\.\d{4})\s*$")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -234,6 +248,8 @@ def find_noise(text: str, lang: str) -> list[NoiseSpan]:
 
 
 def _line_reason(line: str, res: dict) -> str | None:
+    if len(line) > MAX_CHROME_LINE:
+        return None
     for reason, pattern in res["line"]:
         if pattern.match(line):
             return reason
@@ -241,8 +257,13 @@ def _line_reason(line: str, res: dict) -> str | None:
         return "editorial-label"
     if res["related"].match(line):
         return "link-list"
-    if _EMAIL.search(line) and len(line.split()) <= 30:
+    if _PHONE.match(line):
         return "contact"
+    if _EMAIL.search(line) and (len(line.split()) <= 12 or _CONTACT_WORD.search(line.lower())):
+        return "contact"
+    words = re.split(r"[\s|·•/]+", line.strip().casefold())
+    if len(words) >= 2 and all(w in res["social"] for w in words if w):
+        return "site-chrome"  # a row of share buttons
     if len(line) <= 80 and _is_date_line(line, res):
         return "site-chrome"
     return None
@@ -258,7 +279,7 @@ def _is_date_line(line: str, res: dict) -> bool:
     rest = list(line)
     for start, end in spans:
         rest[start:end] = " " * (end - start)
-    remainder = res["weekday"].sub(" ", "".join(rest))
+    remainder = res["date_label"].sub(" ", res["weekday"].sub(" ", "".join(rest)))
     remainder = re.sub(r"\b\d{1,2}[:.h]\d{2}\b|\bUhr\b|[|,·/–—-]", " ", remainder)
     return not re.search(r"\w", remainder)
 
@@ -271,12 +292,22 @@ def _flag_blocks(lines: list[_Line], flagged: dict[int, str], res: dict) -> None
             flagged[line.index] = flagged[lines[pos + 1].index] = "tag-list"
         elif tag and len(line.text) < 300 and ":" in line.text[:15]:
             flagged[line.index] = "tag-list"
-        if res["cookie"].search(line.text) and len(line.text.split()) <= 60:
+        if len(line.text) <= MAX_CHROME_LINE and res["cookie"].search(line.text.lower()):
             flagged[line.index] = "cookie-banner"
             for follower in lines[pos + 1:]:
                 if len(follower.text.split()) > 4 or _SENTENCE_END.search(follower.text) and len(follower.text) > 25:
                     break
                 flagged[follower.index] = "cookie-banner"
+        if flagged.get(line.index) == "contact" and line.text.rstrip().endswith(":"):  # a contact block
+            for follower in lines[pos + 1:pos + 7]:
+                if len(follower.text.split()) > 8 or follower.index in flagged and flagged[follower.index] != "contact":
+                    break
+                flagged[follower.index] = "contact"
+        if res["related"].match(line.text):  # "Related articles": the headlines that follow are links
+            for follower in lines[pos + 1:]:
+                if not _headline_like(follower) or len(follower.text) > 150:
+                    break
+                flagged[follower.index] = "link-list"
     run: list[_Line] = []
     for line in lines + [_Line(-1, 0, 0, "end of text")]:
         dated = len(line.text) <= 120 and _DATED_HEADLINE.search(line.text)
@@ -292,33 +323,61 @@ def _flag_blocks(lines: list[_Line], flagged: dict[int, str], res: dict) -> None
 def _content_tokens(text: str, lang: str) -> set[str]:
     """Words (inflection-tolerant 5-letter prefixes, function words dropped) and Han bigrams."""
     tokens = {w.casefold()[:5] for w in re.findall(r"[^\W\d_]{4,}", text) if not _HAN.search(w) and _zipf(w, lang) < FUNCTION_WORD_ZIPF}
-    han = "".join(_HAN.findall(text))
     for chunk in re.findall(r"[\u3400-\u9fff\uf900-\ufaff]+", text):
         tokens |= {chunk[i:i + 2] for i in range(len(chunk) - 1)}
-    return tokens if han or tokens else set()
+    return tokens
 
 
 def _overlap(part: set[str], rest: set[str]) -> float:
     return len(part & rest) / len(part) if part else 1.0
 
 
+def _headline_like(line: _Line) -> bool:
+    return len(line.text) <= 200 and not _SENTENCE_END.search(line.text)
+
+
 def _flag_structure(lines: list[_Line], flagged: dict[int, str], lang: str, res: dict) -> None:
-    """Rules that need the whole document: unrelated first line, ads, duplicates."""
+    """Rules that need the whole document: unrelated first line, ads, menus, duplicates."""
     kept = [line for line in lines if line.index not in flagged]
     tokens = {line.index: _content_tokens(line.text, lang) for line in kept}
+    document_frequency = Counter(token for line_tokens in tokens.values() for token in line_tokens)
 
-    def rest_tokens(*skip: int) -> set[str]:
-        return set().union(*(t for i, t in tokens.items() if i not in skip))
+    def overlap_with_rest(line: _Line) -> float:
+        """Share of the line's content tokens that some *other* line also has."""
+        own = tokens[line.index]
+        return sum(1 for t in own if document_frequency[t] > 1) / len(own) if own else 1.0
 
-    if len(kept) >= 3:
-        first = kept[0]
-        headline_like = len(first.text) <= 120 and not _SENTENCE_END.search(first.text)
-        if headline_like and _overlap(tokens[first.index], rest_tokens(first.index)) < 0.5:
-            flagged[first.index] = "section-label" if len(first.text.split()) <= 4 and not _HAN.search(first.text) else "unrelated-headline"
+    if len(kept) >= 3 and _headline_like(kept[0]) and _headline_like(kept[1]) and overlap_with_rest(kept[0]) <= 0.5:
+        # a first line unrelated to the story, followed by the real headline: a related-article
+        # link or the site's section name
+        short = len(kept[0].text.split()) <= 4 and not _HAN.search(kept[0].text)
+        if not short or overlap_with_rest(kept[0]) < 0.5 or res["section"].match(kept[0].text):
+            flagged[kept[0].index] = "section-label" if short else "unrelated-headline"
+    for line in kept[:3]:
+        if line.index not in flagged and res["section"].match(line.text):
+            flagged[line.index] = "section-label"
     for line in kept:
-        if res["ad"].search(line.text) and _overlap(tokens[line.index], rest_tokens(line.index)) < 0.5:
+        if res["ad"].search(line.text.lower()) and overlap_with_rest(line) < 0.5:
             flagged[line.index] = "advertisement"
-    _flag_duplicates([line for line in kept if line.index not in flagged], flagged, tokens)
+    _flag_menus([line for line in kept if line.index not in flagged], flagged)
+    _flag_duplicates([line for line in kept if line.index not in flagged][:MAX_DUPLICATE_LINES], flagged, tokens)
+
+
+def _flag_menus(kept: list[_Line], flagged: dict[int, str]) -> None:
+    """Runs of >= 4 one-to-three-word lines before the first or after the last paragraph: navigation."""
+    paragraphs = [i for i, line in enumerate(kept) if len(line.text) > 120]
+    if not paragraphs:
+        return
+    for segment in (kept[:paragraphs[0]], kept[paragraphs[-1] + 1:]):
+        run: list[_Line] = []
+        for line in segment + [None]:
+            if line is not None and len(line.text.split()) <= 3 and len(line.text) <= 30 and not re.search(r"[\d.!?。]", line.text):
+                run.append(line)
+                continue
+            if len(run) >= 4:
+                for item in run:
+                    flagged[item.index] = "site-chrome"
+            run = []
 
 
 def _flag_duplicates(kept: list[_Line], flagged: dict[int, str], tokens: dict[int, set[str]]) -> None:
