@@ -199,5 +199,8 @@ def _add_mentions(entities: list[OrgEntity], text: str, noise) -> None:
             entity.mentions.append(span)
             taken.append(span)
     for entity in entities:
-        entity.mentions = sorted(set(entity.mentions))
-        entity.mentions = [m for m in entity.mentions if not overlaps_noise(noise, *m)]
+        spans = sorted(set(entity.mentions), key=lambda m: (m[0], -m[1]))
+        entity.mentions = sorted(
+            m for m in spans
+            if not overlaps_noise(noise, *m) and not any(s <= m[0] and m[1] <= e and (s, e) != m for s, e in spans)
+        )

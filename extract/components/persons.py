@@ -1,0 +1,183 @@
+"""``sinoeu_persons``: persons with their posts and organizations.
+
+Latin script: an honorific and capitalised name words ("Ms. Zheng Hong"),
+or a two-to-four-word name followed by ", <post title> of <organization>";
+the post and organization come from ", Director General of MIIT-CIETC".
+Han script: a post title (副区长, 首席运营官 ...) followed by a name - two or
+three Han characters ended by an honorific, verb, particle or punctuation,
+a transliterated name with "·", or Latin name words; the organization is
+the organization mention just before the post, and posts chained with "、"
+("联盟秘书长、集团负责人刘利嘉先生") each give the person another entry.
+One :class:`PersonEntity` per (person, post, organization).
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extract.attrs import ATTRS, PersonEntity, ensure_extensions, load_resource
+from extract.components.acronyms import HAN_RE
+from extract.components.noise import overlaps_noise
+
+HAN = "\u3400-\u9fff"
+CAP_WORD = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+"
+NAME_WORDS = rf"{CAP_WORD}(?:[ \u00a0](?:(?:van|von|de|da|di|del|der|den|zu)[ \u00a0])?{CAP_WORD}){{0,3}}"
+
+
+def _org_at(doc: Doc, start: int, max_gap: int = 0):
+    """The org mention starting at ``start`` (allowing a few characters of gap), with its entity name."""
+    names = {o.key: o.name for o in doc._.get(ATTRS.orgs) or []}
+    for span in doc.spans.get(ATTRS.org_mentions, []):
+        if start <= span.start_char <= start + max_gap:
+            return span, names.get(span._.get(ATTRS.org_key))
+    return None, None
+
+
+def latin_persons(doc: Doc, lang: str, noise) -> list[tuple[str, str | None, str | None, int, int]]:
+    """``(name, post, organization, start, end)`` from honorific and apposition patterns."""
+    text = doc.text
+    res = load_resource(lang, "persons") or load_resource("en", "persons")
+    english = load_resource("en", "persons")
+    honorifics = sorted(set(res.get("honorifics", [])) | set(english.get("honorifics", [])), key=len, reverse=True)
+    posts = sorted(set(res.get("posts", [])) | set(english.get("posts", [])), key=len, reverse=True)
+    links = sorted(set(res.get("post_links", [])) | set(english.get("post_links", [])), key=len, reverse=True)
+    hon = "|".join(re.escape(h) for h in honorifics)
+    post = "|".join(re.escape(p) for p in posts)
+    link = "|".join(re.escape(lk) for lk in links)
+    apposition = rf"(?:,[ \u00a0]*(?P<post>(?:{post})(?:[ \u00a0](?:and|und|i|et|e|y)[ \u00a0](?:{post}))?)[ \u00a0]+(?:{link})[ \u00a0]+)"
+    patterns = [
+        re.compile(rf"(?<![\w.])(?:{hon})\.?[ \u00a0]+(?P<name>{NAME_WORDS}){apposition}?"),
+        re.compile(rf"(?<![\w.])(?P<name>{CAP_WORD}(?:[ \u00a0]{CAP_WORD}){{1,3}}){apposition}"),
+        re.compile(rf"(?<![\w.])(?P<post>{post})[ \u00a0]+(?P<name>{CAP_WORD}(?:[ \u00a0]{CAP_WORD}){{1,2}})(?=[,;.]|[ \u00a0](?:said|says|stated|noted|added|erklärte|sagte|powiedział|ha detto|a déclaré|dijo))"),
+    ]
+    org_spans = [(s.start_char, s.end_char) for s in doc.spans.get(ATTRS.org_mentions, [])]
+    found, seen = [], set()
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            start, end = m.span("name")
+            if (start, end) in seen or overlaps_noise(noise, start, end):
+                continue
+            if any(s < end and start < e for s, e in org_spans):
+                continue
+            organization = None
+            if m.groupdict().get("post") and m.end() > m.end("name"):
+                _, organization = _org_at(doc, m.end(), max_gap=4)
+            seen.add((start, end))
+            found.append((m.group("name").replace("\u00a0", " "), m.groupdict().get("post"), organization, start, end))
+    return found
+
+
+def _han_name_at(text: str, pos: int, stops: list[str]) -> tuple[int, int] | None:
+    """A person's name starting at ``pos``: transliterated (恩斯特·沃勒尔), Latin words, or 2-3 Han characters."""
+    m = re.match(rf"[{HAN}]{{1,6}}·", text[pos:])
+    if m:
+        after = pos + m.end()
+        for length in range(2, 7):
+            rest = text[after + length:]
+            if re.fullmatch(f"[{HAN}]+", text[after:after + length]) and (not rest or any(rest.startswith(s) for s in stops)):
+                return pos, after + length
+    m = re.match(rf"{CAP_WORD}(?: {CAP_WORD}){{0,3}}", text[pos:])
+    if m:
+        return pos, pos + m.end()
+    for length in (3, 2):
+        name = text[pos:pos + length]
+        if len(name) == length and re.fullmatch(f"[{HAN}]+", name):
+            rest = text[pos + length:]
+            if not rest or any(rest.startswith(s) for s in stops):
+                return pos, pos + length
+    return None
+
+
+def han_persons(doc: Doc, noise) -> list[tuple[str, str | None, str | None, int, int]]:
+    """``(name, post, organization, start, end)`` from "<org><post><name>" chains."""
+    text = doc.text
+    res = load_resource("zh", "persons")
+    stops = res.get("name_stops", [])
+    posts = sorted(res.get("posts", []), key=len, reverse=True)
+    post_re = re.compile("|".join(re.escape(p) for p in posts))
+    names = {o.key: o.name for o in doc._.get(ATTRS.orgs) or []}
+    org_spans = sorted((s.start_char, s.end_char, names.get(s._.get(ATTRS.org_key)))
+                       for s in doc.spans.get(ATTRS.org_mentions, []))
+    found = []
+    for m in post_re.finditer(text):
+        located = _han_name_at(text, m.end(), stops)
+        if located is None or overlaps_noise(noise, m.start(), located[1]):
+            continue
+        start, end = located
+        if any(s < end and start < e for s, e, _ in org_spans) or post_re.match(text, start):
+            continue
+        name = text[start:end]
+        item_end = m.end()
+        while True:
+            item_start = max(text.rfind(c, 0, item_end) for c in "，。、；：,;:\n") + 1
+            org = [o for o in org_spans if item_start <= o[0] and o[1] <= item_end - 1]
+            post_start = org[-1][1] if org else _post_start(text, item_start, item_end, post_re)
+            found.append((name, text[post_start:item_end], org[-1][2] if org else None, start, end))
+            if item_start < 1 or text[item_start - 1] != "、":
+                break
+            previous = text[:item_start - 1]
+            if not post_re.search(previous[-8:]) or not any(previous.endswith(p) for p in posts):
+                break
+            item_end = item_start - 1
+    return found
+
+
+def _post_start(text: str, item_start: int, item_end: int, post_re) -> int:
+    last = None
+    for m in post_re.finditer(text, item_start, item_end):
+        last = m
+    return last.start() if last else item_start
+
+
+class PersonFinder:
+    """Pipeline component: fills ``Doc._.persons`` and ``Doc.spans["person_mentions"]``."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def __call__(self, doc: Doc) -> Doc:
+        noise = doc._.get(ATTRS.noise) or []
+        found = latin_persons(doc, self.lang, noise)
+        if HAN_RE.search(doc.text):
+            found += han_persons(doc, noise)
+        persons: dict[tuple, PersonEntity] = {}
+        for name, post, organization, start, end in found:
+            key = (name, post, organization)
+            if key not in persons:
+                confidence = 0.8 if post else 0.6
+                persons[key] = PersonEntity(name, post, organization, [], confidence)
+            persons[key].mentions.append((start, end))
+        _drop_bare_duplicates(persons)
+        entities = list(persons.values())
+        spans = []
+        for entity in entities:
+            for m in re.finditer(re.escape(entity.name), doc.text):
+                if not overlaps_noise(noise, m.start(), m.end()) and (m.start(), m.end()) not in entity.mentions:
+                    entity.mentions.append((m.start(), m.end()))
+            entity.mentions.sort()
+        for start, end in sorted({m for e in entities for m in e.mentions}):
+            span = doc.char_span(start, end, label=ATTRS.person_label, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc._.set(ATTRS.persons, entities)
+        doc.spans[ATTRS.person_mentions] = spans
+        return doc
+
+
+def _drop_bare_duplicates(persons: dict) -> None:
+    """A name seen without post is dropped when the same name also has a post."""
+    with_post = {name for name, post, _ in persons if post}
+    for key in [k for k in persons if not k[1] and k[0] in with_post]:
+        entity = persons.pop(key)
+        target = next(v for k, v in persons.items() if k[0] == key[0])
+        target.mentions.extend(entity.mentions)
+
+
+@Language.factory("sinoeu_persons", default_config={})
+def make_persons(nlp: Language, name: str) -> PersonFinder:
+    """Factory of :class:`PersonFinder`; resources follow ``nlp.lang``."""
+    ensure_extensions()
+    return PersonFinder(nlp.lang)
