@@ -448,3 +448,12 @@ def test_graph_built_from_the_gold_records_conforms(gold_store):
 
     conforms, report = validate_store(gold_store)
     assert conforms, report
+
+
+@pytest.mark.parametrize("name", list(query_files()))
+def test_competency_queries_are_portable_sparql_11(name):
+    """They parse with rdflib's SPARQL 1.1 parser too (not only Oxigraph), so they run on any endpoint."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    query = prepareQuery(load_query(name))
+    assert query.algebra.name == "SelectQuery"
