@@ -191,7 +191,7 @@ def _noise_resources() -> dict:
             for reason, patterns in data.get(section, {}).items():
                 merged[section].setdefault(reason, []).extend(patterns)
         for key in ("cookie_phrases", "ad_phrases", "tag_labels", "editorial_labels", "related_labels",
-                    "section_labels", "social_words", "date_labels"):
+                    "section_labels", "social_words", "date_labels", "ad_labels"):
             merged.setdefault(key, []).extend(data.get(key, []))
     compiled = {
         "line": [(reason, re.compile(rf"^(?:{'|'.join(p)})$", re.I)) for reason, p in merged["line"].items()],
@@ -202,6 +202,8 @@ def _noise_resources() -> dict:
         "tag": re.compile(rf"^(?:{'|'.join(map(re.escape, merged['tag_labels']))})\s*:?(\s.*)?$", re.I),
         "editorial": re.compile(rf"^(?:\d+[.)]\s*)?(?:{'|'.join(map(re.escape, merged['editorial_labels']))})(?:\s*\d+)?\s*[.:]?$", re.I),
         "related": re.compile(rf"^(?:{'|'.join(map(re.escape, merged['related_labels']))})\s*:?$", re.I),
+        "related_inline": re.compile(rf"^(?:{'|'.join(map(re.escape, merged['related_labels']))})\s*:\s*\S", re.I),
+        "ad_label": re.compile(rf"^(?:{'|'.join(map(re.escape, merged['ad_labels']))})(?:\s*[:|–-].*)?$", re.I),
         "section": re.compile(rf"^(?:{'|'.join(map(re.escape, merged['section_labels']))})$", re.I),
         "social": {w.casefold() for w in merged["social_words"]},
         "date_label": re.compile(rf"(?<![{_L}])(?:{'|'.join(map(re.escape, merged['date_labels']))})(?![{_L}])\s*:?", re.I),
@@ -255,8 +257,10 @@ def _line_reason(line: str, res: dict) -> str | None:
             return reason
     if res["editorial"].match(line):
         return "editorial-label"
-    if res["related"].match(line):
+    if res["related"].match(line) or res["related_inline"].match(line):
         return "link-list"
+    if res["ad_label"].match(line):
+        return "advertisement"
     if _PHONE.match(line):
         return "contact"
     if _EMAIL.search(line) and (len(line.split()) <= 12 or _CONTACT_WORD.search(line.lower())):
@@ -347,6 +351,8 @@ def _flag_structure(lines: list[_Line], flagged: dict[int, str], lang: str, res:
         own = tokens[line.index]
         return sum(1 for t in own if document_frequency[t] > 1) / len(own) if own else 1.0
 
+    _flag_menus(kept, flagged)
+    kept = [line for line in kept if line.index not in flagged]
     if len(kept) >= 3 and _headline_like(kept[0]) and _headline_like(kept[1]) and overlap_with_rest(kept[0]) <= 0.5:
         # a first line unrelated to the story, followed by the real headline: a related-article
         # link or the site's section name
@@ -359,13 +365,12 @@ def _flag_structure(lines: list[_Line], flagged: dict[int, str], lang: str, res:
     for line in kept:
         if res["ad"].search(line.text.lower()) and overlap_with_rest(line) < 0.5:
             flagged[line.index] = "advertisement"
-    _flag_menus([line for line in kept if line.index not in flagged], flagged)
     _flag_duplicates([line for line in kept if line.index not in flagged][:MAX_DUPLICATE_LINES], flagged, tokens)
 
 
 def _flag_menus(kept: list[_Line], flagged: dict[int, str]) -> None:
     """Runs of >= 4 one-to-three-word lines before the first or after the last paragraph: navigation."""
-    paragraphs = [i for i, line in enumerate(kept) if len(line.text) > 120]
+    paragraphs = [i for i, line in enumerate(kept) if len(line.text) > 60]
     if not paragraphs:
         return
     for segment in (kept[:paragraphs[0]], kept[paragraphs[-1] + 1:]):

@@ -268,3 +268,47 @@ def test_gold_organizations_are_mentioned_outside_noise(cleaned_seeds):
             if spots and all(in_noise(result, *spot) for spot in spots):
                 missing.append((key, org["name"]))
     assert missing == []
+
+
+def test_navigation_byline_date_and_share_row_at_the_top():
+    text = ("Home > News > Energy\nBy Anna Weber\nPublished: 12 March 2024\nFacebook | Twitter | LinkedIn | Email\n"
+            "Hamburg and Shanghai sign port pact\n\n" + BODY)
+    assert spans(clean_text(text, "en")) == [
+        ("Home > News > Energy", "site-chrome"), ("By Anna Weber", "byline"),
+        ("Published: 12 March 2024\nFacebook | Twitter | LinkedIn | Email", "site-chrome")]
+
+
+def test_menu_block_and_section_label():
+    text = "Politics\nBusiness\nScience\nSport\n" + BODY
+    assert spans(clean_text(text, "en")) == [("Politics\nBusiness\nScience\nSport", "site-chrome")]
+    assert spans(clean_text("Wirtschaft\nHamburg und Harbin teilen Wärme\n" + BODY, "de")) == [("Wirtschaft", "section-label")]
+
+
+def test_german_contact_block_ad_label_and_news_aktuell_credit():
+    text = (BODY + "\n\nAnzeige: Jetzt wechseln und 100 Euro Bonus sichern!\n\nPressekontakt:\nAnna Weber\n"
+            "Tel. +49 40 123456\nOriginal-Content von: Hafen Graz, übermittelt durch news aktuell")
+    assert spans(clean_text(text, "de")) == [
+        ("Anzeige: Jetzt wechseln und 100 Euro Bonus sichern!", "advertisement"),
+        ("Pressekontakt:\nAnna Weber\nTel. +49 40 123456", "contact"),
+        ("Original-Content von: Hafen Graz, übermittelt durch news aktuell", "source-line")]
+
+
+def test_related_articles_are_link_lists():
+    inline = BODY + "\n\nRelated stories: Five tips for greener commuting 2024-03-01"
+    assert spans(clean_text(inline, "en")) == [("Related stories: Five tips for greener commuting 2024-03-01", "link-list")]
+    block = BODY + "\n\nLeggi anche\nRotterdam apre un hub per l'idrogeno\nAnversa amplia il collegamento ferroviario"
+    assert spans(clean_text(block, "it")) == [
+        ("Leggi anche\nRotterdam apre un hub per l'idrogeno\nAnversa amplia il collegamento ferroviario", "link-list")]
+
+
+def test_chinese_chrome_credits_and_editor():
+    text = ("首页 > 财经\n汉堡港与上海港签署合作备忘录\n本报北京3月12日电 3月12日,汉堡港与上海国际港务集团签署合作备忘录,"
+            "双方将在绿色航运领域开展合作。【编辑:王明】\n分享到 微信 微博")
+    assert spans(clean_text(text, "zh")) == [
+        ("首页 > 财经", "site-chrome"), ("本报北京3月12日电", "wire-credit"), ("【编辑:王明】", "wire-credit"),
+        ("分享到 微信 微博", "site-chrome")]
+
+
+def test_contact_words_in_a_body_sentence_are_not_noise():
+    text = "Contacts between Graz and Harbin have intensified since 2019, officials said.\n\n" + BODY
+    assert clean_text(text, "en").noise == []
