@@ -353,7 +353,8 @@ def _flag_structure(lines: list[_Line], flagged: dict[int, str], lang: str, res:
 
     _flag_menus(kept, flagged)
     kept = [line for line in kept if line.index not in flagged]
-    if len(kept) >= 3 and _headline_like(kept[0]) and _headline_like(kept[1]) and overlap_with_rest(kept[0]) <= 0.5:
+    if (len(kept) >= 3 and _headline_like(kept[0]) and _headline_like(kept[1]) and overlap_with_rest(kept[0]) <= 0.5
+            and len(tokens[kept[1].index]) >= 3 and overlap_with_rest(kept[1]) >= 0.6):
         # a first line unrelated to the story, followed by the real headline: a related-article
         # link or the site's section name
         short = len(kept[0].text.split()) <= 4 and not _HAN.search(kept[0].text)

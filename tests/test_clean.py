@@ -312,3 +312,8 @@ def test_chinese_chrome_credits_and_editor():
 def test_contact_words_in_a_body_sentence_are_not_noise():
     text = "Contacts between Graz and Harbin have intensified since 2019, officials said.\n\n" + BODY
     assert clean_text(text, "en").noise == []
+
+
+def test_catchy_title_before_a_dateline_line_is_kept():
+    text = "A new chapter for green ports\nHAMBURG, March 12, 2024\n" + BODY
+    assert clean_text(text, "en").noise == []
