@@ -9,7 +9,8 @@ language's full month names.
 A mention without a year takes the year of ``doc_date`` when the document has
 one; otherwise it is still reported, with ``iso=None`` (so callers know a date
 was stated, and that its year is unknown). Numeric-only patterns: ISO
-``2023-08-09``, ``2023/08/09``, ``09.08.2023``, ``2023年8月8日``, ``7月14日``.
+``2023-08-09``, ``2023/08/09``, ``09.08.2023``, ``2023年8月8日``, ``7月14日``, and
+``09/08/2023`` read day first except in English (where it is ambiguous and skipped).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def load_date_words(lang: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=1)
 def available_languages() -> tuple[str, ...]:
     """Languages that have a ``dates.json``."""
     return tuple(sorted(p.parent.name for p in RESOURCES.glob("*/dates.json")))
@@ -61,6 +63,8 @@ _NUMERIC_PATTERNS = (
     ("ymd", re.compile(r"(?<![\d.\-/])(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?![\d\-/]|\.\d)")),
     ("dmy", re.compile(r"(?<![\d.\-/])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?![\d\-/]|\.\d)")),
 )
+# "08/09/2023" is day first in Europe and month first in the US: read it day first, except in English
+_SLASH_DMY = re.compile(r"(?<![\d.\-/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d\-/]|\.\d)")
 
 
 @lru_cache(maxsize=None)
@@ -121,7 +125,8 @@ def find_dates(text: str, lang: str, doc_date: str | None) -> list[DateMention]:
     """
     fallback_year = _doc_year(doc_date)
     candidates: list[DateMention] = []
-    for kind, pattern in _NUMERIC_PATTERNS:
+    numeric = _NUMERIC_PATTERNS + ((("dmy", _SLASH_DMY),) if lang != FALLBACK_LANGUAGE else ())
+    for kind, pattern in numeric:
         for match in pattern.finditer(text):
             groups = [int(g) for g in match.groups()]
             year, month, day = {
