@@ -238,7 +238,8 @@ def _match_named(predicted: list, gold: list, *, with_date_type: bool) -> dict[i
         for g, expected in enumerate(gold):
             tier = name_match_tier(item.name, expected.name)
             if tier:
-                pairs.append(((1, tier, -abs(len(norm(item.name)) - len(norm(expected.name)))), p, g))
+                # the README: among name matches, the gold name closest in length to the prediction wins
+                pairs.append(((1, -abs(len(norm(item.name)) - len(norm(expected.name))), tier), p, g))
     match = _greedy(pairs)
     if with_date_type:
         pairs = [((0, 0, 0), p, g) for p, item in enumerate(predicted) for g, expected in enumerate(gold)
