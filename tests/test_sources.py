@@ -181,3 +181,22 @@ def test_seeds_are_read_with_their_header_dates(seeds_dir):
     assert [(d.id[:3], d.date) for d in docs] == [
         ("000", "2021-12-03"), ("001", "2023-08-09"), ("002", "2023-08"), ("003", None), ("004", None)]
     assert all(not d.text.lstrip().startswith("date ") for d in docs)
+
+
+def test_html_declared_charset_is_honoured(tmp_path):
+    path = tmp_path / "cp.htm"
+    sentence = "Die Städte Düsseldorf und Shenyang gründen ein gemeinsames Büro für Wasserstoff und Häfen. "
+    html = ('<html><head><meta charset="windows-1252"><title>Büro</title></head><body><article><p>'
+            + sentence * 4 + "</p></article></body></html>")
+    path.write_bytes(html.encode("cp1252"))
+    doc = read_one(path)
+    assert "Düsseldorf und Shenyang" in doc.text and doc.title == "Büro"
+
+
+def test_jsonl_oversized_line_is_one_error(tmp_path):
+    path = tmp_path / "big.jsonl"
+    path.write_text(json.dumps({"id": "big", "text": "x " * 5000}) + "\n" + json.dumps({"id": "ok", "text": "Short text."}) + "\n",
+                    encoding="utf-8")
+    results = list(read_sources(path, max_bytes=1000))
+    assert isinstance(results[0], DocumentError) and "oversized" in results[0].reason
+    assert results[1].id == "ok"
