@@ -317,3 +317,12 @@ def test_contact_words_in_a_body_sentence_are_not_noise():
 def test_catchy_title_before_a_dateline_line_is_kept():
     text = "A new chapter for green ports\nHAMBURG, March 12, 2024\n" + BODY
     assert clean_text(text, "en").noise == []
+
+
+def test_doctests_of_the_module():
+    import doctest
+
+    import extract.clean
+
+    result = doctest.testmod(extract.clean)
+    assert result.failed == 0 and result.attempted > 0

@@ -121,3 +121,12 @@ def test_mentions_are_sorted_and_disjoint_on_any_text(text, lang):
     assert all(a.end <= b.start for a, b in zip(mentions, mentions[1:]))
     for m in mentions:
         assert m.iso is None or re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", m.iso)
+
+
+def test_doctests_of_the_module():
+    import doctest
+
+    import extract.dates
+
+    result = doctest.testmod(extract.dates)
+    assert result.failed == 0 and result.attempted > 0

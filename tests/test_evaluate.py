@@ -164,3 +164,12 @@ def test_format_report(gold):
     n_orgs = sum(len(r.organizations) for r in gold)
     assert f"organizations   {n_orgs:>4}    0    0  1.000  1.000  1.000" in text
     assert "country" in text and "kind" in text
+
+
+def test_doctests_of_the_module():
+    import doctest
+
+    import extract.evaluate
+
+    result = doctest.testmod(extract.evaluate)
+    assert result.failed == 0 and result.attempted > 0

@@ -35,3 +35,12 @@ def test_chinese_with_many_latin_acronyms_is_chinese():
 @pytest.mark.parametrize("text", ["", "ok", "12345 67890", "CECCO MIIT"])
 def test_too_little_text_is_undetermined(text):
     assert detect_language(text) == "und"
+
+
+def test_doctests_of_the_module():
+    import doctest
+
+    import extract.language
+
+    result = doctest.testmod(extract.language)
+    assert result.failed == 0 and result.attempted > 0

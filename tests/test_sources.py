@@ -200,3 +200,12 @@ def test_jsonl_oversized_line_is_one_error(tmp_path):
     results = list(read_sources(path, max_bytes=1000))
     assert isinstance(results[0], DocumentError) and "oversized" in results[0].reason
     assert results[1].id == "ok"
+
+
+def test_doctests_of_the_module():
+    import doctest
+
+    import extract.sources
+
+    result = doctest.testmod(extract.sources)
+    assert result.failed == 0 and result.attempted > 0
