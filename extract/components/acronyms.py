@@ -24,6 +24,8 @@ LETTER = "A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ"
 WORD_RE = re.compile(rf"[{LETTER}](?:[{LETTER}0-9&]|['’](?=[{LETTER}])|[-.](?=[{LETTER}0-9]))*(?:['’](?=\s))?")
 ACRONYM_RE = re.compile(r"[(（]\s*([A-Z][A-Za-z0-9&.\-]{0,14}[A-Z0-9])\s*[)）]")
 HAN_RE = re.compile(r"[\u3400-\u9fff]")
+ELIDED_RE = re.compile(r"[a-zà-ÿ]{1,4}['’](?=\w)")
+ELIDED_CAPITAL_RE = re.compile(r"[a-zà-ÿ]{1,4}['’][A-ZÀ-ÖØ-Þ]")
 LINK_GAP_RE = re.compile(r"[^\S\n]+|[^\S\n]*&[^\S\n]*")
 
 
@@ -35,7 +37,14 @@ class Word:
 
     @property
     def capitalised(self) -> bool:
-        return self.text[0].isupper()
+        """Starts upper-case, also after an elided article ("dell'Ambiente", "l'Économie")."""
+        return self.text[0].isupper() or bool(ELIDED_CAPITAL_RE.match(self.text))
+
+    @property
+    def initial(self) -> str:
+        """First letter after any elided article ("d'investissement" -> "i")."""
+        m = ELIDED_RE.match(self.text)
+        return (self.text[m.end():] if m else self.text)[:1].lower()
 
 
 def is_acronym(token: str) -> bool:
@@ -148,6 +157,30 @@ def long_form(phrase: list[Word], acronym: str, res: dict) -> list[Word]:
     return phrase
 
 
+def strict_long_form(text: str, words: list[Word], end: int, acronym: str, res: dict) -> list[Word] | None:
+    """Words ending at ``end``, lower-case ones included, whose initials spell ``acronym`` exactly.
+
+    For names written with lower-case adjectives ("Agence française de
+    développement (AFD)", "Banque européenne d'investissement (BEI)");
+    connector words are skipped, the first word must be capitalised.
+    """
+    letters = [c.lower() for c in acronym if c.isalpha()]
+    connectors = connector_set(res)
+    tail: list[Word] = []
+    for word in reversed([w for w in words if w.end <= end][-12:]):
+        if tail and not LINK_GAP_RE.fullmatch(text[word.end:tail[0].start]):
+            break
+        if not tail and text[word.end:end].strip():
+            break
+        tail.insert(0, word)
+        content = [w for w in tail if w.text not in connectors]
+        if len(content) > len(letters):
+            break
+        if len(content) == len(letters) and tail[0].capitalised and [w.initial for w in content] == letters:
+            return tail
+    return None
+
+
 def find_acronym_definitions(text: str, lang: str, noise: list[tuple[int, int, str]]) -> list[AcronymDefinition]:
     """All "Long Name (ACR)" pairs outside noise, for Latin long forms.
 
@@ -155,7 +188,8 @@ def find_acronym_definitions(text: str, lang: str, noise: list[tuple[int, int, s
     ("Center for ..., Ministry of ... (MIIT-CIETC)") get both names as the long form.
     """
     res = load_resource(lang, "orgs") or load_resource("en", "orgs")
-    phrases = name_phrases(text, res)
+    all_words = latin_words(text)
+    phrases = name_phrases(text, res, all_words)
     by_end = {p[-1].end: i for i, p in enumerate(phrases)}
     out = []
     for m in ACRONYM_RE.finditer(text):
@@ -166,10 +200,15 @@ def find_acronym_definitions(text: str, lang: str, noise: list[tuple[int, int, s
         while before > 0 and text[before - 1] in " \t\xa0":
             before -= 1
         index = by_end.get(before)
+        words = long_form(phrases[index], acronym, res) if index is not None else None
+        if words is None or not initials_match(words, acronym):
+            extended = strict_long_form(text, all_words, before, acronym, res)
+            if extended is not None:
+                out.append(AcronymDefinition(acronym, extended[0].start, extended[-1].end, m.start(1), m.end(1)))
+                continue
         if index is None:
             continue
         phrase = phrases[index]
-        words = long_form(phrase, acronym, res)
         start = words[0].start
         parts = acronym.split("-")
         if len(parts) == 2 and index > 0 and initials_match(words, parts[0]):

@@ -143,6 +143,7 @@ def infer_kind(name: str, lang: str) -> str | None:
     """Kind from name words (``resources/<lang>/kinds.json``), government first, then international ..."""
     order = ("government", "international", "university", "research", "company", "ngo", "media")
     tables = [load_resource(lang, "kinds").get("kinds", {}), load_resource("en", "kinds").get("kinds", {})]
+    compounding = bool(load_resource(lang, "orgs").get("compound_heads"))
     if HAN_RE.search(name):
         tables = [load_resource("zh", "kinds").get("kinds", {})]
         order = ("company", "research", "ngo", "government", "university", "international", "media")
@@ -152,6 +153,8 @@ def infer_kind(name: str, lang: str) -> str | None:
                 if HAN_RE.search(word) and (name.endswith(word) if kind in ("university",) else word in name):
                     return kind
                 if not HAN_RE.search(word) and re.search(rf"(?<![\w]){re.escape(word)}", name):
+                    return kind
+                if compounding and len(word) >= 4 and word.lower() in name.lower():
                     return kind
     return None
 

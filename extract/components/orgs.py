@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 
 from extract.attrs import ATTRS, OrgEntity, ensure_extensions, load_resource, load_shared_resource
 from extract.components.acronyms import (
-    ACRONYM_RE, HAN_RE, Word, connector_set, head_set, initials_match, is_acronym, latin_words, name_phrases,
+    ACRONYM_RE, ELIDED_CAPITAL_RE, ELIDED_RE, HAN_RE, Word, connector_set, head_set, initials_match, is_acronym, latin_words, name_phrases,
 )
 from extract.components.noise import overlaps_noise
 from extract.components import orgs_han
@@ -57,24 +57,69 @@ def org_resources(lang: str) -> dict:
 
 
 def nominative(surface: str, res: dict) -> str:
-    """Name with its inflected head word in the nominative ("Ministeriums für X" -> "Ministerium für X")."""
+    """Name with its inflected head word in the nominative ("Ministeriums für X" -> "Ministerium für X").
+
+    In compounding languages the inflection table also applies to word endings
+    ("Bundesverbandes" -> "Bundesverband").
+    """
+    if ELIDED_CAPITAL_RE.match(surface):
+        surface = ELIDED_RE.sub("", surface, count=1)
     first, _, rest = surface.partition(" ")
-    base = res.get("head_inflections", {}).get(first)
+    table = res.get("head_inflections", {})
+    base = table.get(first)
+    if base is None and res.get("compound_heads"):
+        for form, nom in table.items():
+            if len(first) > len(form) and first.lower().endswith(form.lower()):
+                base = first[:-len(form)] + nom.lower()
+                break
     return f"{base} {rest}".strip() if base else surface
 
 
-def qualifies(words: list[Word], res: dict) -> bool:
-    """A phrase shaped like an organization name: >= 2 capitalised words and a head noun first or last."""
-    heads = head_set(res)
+def is_head(word: str, res: dict) -> bool:
+    """An organization head noun; in compounding languages also a compound ending in one ("Umweltbundesamt")."""
+    word = ELIDED_RE.sub("", word, count=1) if ELIDED_RE.match(word) else word
+    if word in head_set(res):
+        return True
+    if res.get("compound_heads") and word[:1].isupper():
+        lower = word.lower()
+        return any(len(lower) > len(h) + 2 and lower.endswith(h.lower()) for h in res.get("heads", []) if len(h) >= 3)
+    return False
+
+
+def _segment(words: list[Word], res: dict) -> list[Word]:
+    """Words up to the first lower-case connector ("International Business Hub" of "... Hub of ...")."""
     lower_heads = set(res.get("lower_heads", []))
-    if sum(w.capitalised or w.text in lower_heads for w in words) < 2:
-        return False
     segment = []
     for w in words:
         if not w.capitalised and w.text not in lower_heads:
             break
         segment.append(w)
-    return words[0].text in heads or words[-1].text in heads or bool(segment and segment[-1].text in heads)
+    return segment
+
+
+def qualifies(words: list[Word], res: dict) -> bool:
+    """A phrase shaped like an organization name: >= 2 capitalised words and a head noun first or last."""
+    lower_heads = set(res.get("lower_heads", []))
+    if sum(w.capitalised or w.text in lower_heads for w in words) < 2:
+        return False
+    segment = _segment(words, res)
+    return any(is_head(w.text, res) for w in [words[0], words[-1], *words[1:2], *segment[-1:]])
+
+
+def best_tail(words: list[Word], res: dict) -> list[Word]:
+    """Drop a leading stretch with no head noun ("Director General of the X Agency" -> "X Agency")."""
+    if any(is_head(w.text, res) for w in _segment(words, res)):
+        return words
+    connectors = connector_set(res)
+    articles = set(res.get("articles", [])) | {"the"}
+    for i, w in enumerate(words[:-1]):
+        if w.text in connectors and not w.capitalised:
+            tail = words[i + 1:]
+            while tail and (tail[0].text in articles or tail[0].text in connectors):
+                tail = tail[1:]
+            if tail and (qualifies(tail, res) or (len(tail) == 1 and res.get("compound_heads") and is_head(tail[0].text, res))):
+                return best_tail(tail, res)
+    return words
 
 
 def _text(text: str, words: list[Word]) -> str:
@@ -85,7 +130,6 @@ def split_coordination(words: list[Word], res: dict) -> list[list[Word]]:
     """Split "A and (the) B" when both halves are names of their own ("Stadtverwaltung von X und der Stadtverwaltung von Y")."""
     coordinators = set(res.get("coordinators", [])) | {"and", "&"}
     articles = set(res.get("articles", [])) | {"the"}
-    heads = head_set(res)
     for i, w in enumerate(words[1:-1], 1):
         if w.text not in coordinators:
             continue
@@ -94,7 +138,7 @@ def split_coordination(words: list[Word], res: dict) -> list[list[Word]]:
             right = right[1:]
         if not right:
             continue
-        left_ok = qualifies(left, res) or (len(left) == 1 and is_acronym(left[0].text)) or left[-1].text in heads
+        left_ok = qualifies(left, res) or (len(left) == 1 and is_acronym(left[0].text)) or is_head(left[-1].text, res)
         if left_ok and (qualifies(right, res) or (len(right) == 1 and is_acronym(right[0].text))):
             return [left] + split_coordination(right, res)
     return [words]
@@ -120,12 +164,18 @@ def _unit_split(words: list[Word], res: dict) -> tuple[list[Word], list[Word]] |
 def _subunit_parent(words: list[Word], res: dict) -> list[Word] | None:
     """The parent of "Secretariat of X" (departments and secretariats fold into their organization)."""
     sub = set(res.get("subunit_heads", [])) | set(load_resource("en", "orgs").get("subunit_heads", []))
-    if words[0].text in sub and len(words) > 2 and words[1].text in connector_set(res):
-        parent = words[2:]
-        while parent and parent[0].text in {"the", "der", "des", "la", "le", "del"}:
-            parent = parent[1:]
-        return parent or None
-    return None
+    if words[0].text not in sub or len(words) < 3 or words[1].text not in connector_set(res):
+        return None
+    parent = None
+    articles = set(res.get("articles", [])) | {"the"}
+    for i, w in enumerate(words[1:-1], 1):
+        if w.text in connector_set(res) and not w.capitalised:
+            tail = words[i + 1:]
+            while tail and tail[0].text in articles:
+                tail = tail[1:]
+            if tail and qualifies(tail, res):
+                parent = tail
+    return parent
 
 
 def latin_candidates(text: str, lang: str, noise, definitions) -> list[Candidate]:
@@ -143,6 +193,14 @@ def latin_candidates(text: str, lang: str, noise, definitions) -> list[Candidate
             continue
         for part in split_coordination(phrase, res):
             out.extend(_part_candidates(text, part, res, countries, place_names, non_org, defs_by_paren))
+    used = {(c.start, c.acronym) for c in out}
+    for d in definitions:
+        long_words = [w for w in words if d.long_start <= w.start and w.end <= d.long_end]
+        if (d.long_start, d.acronym) in used or overlaps_noise(noise, d.long_start, d.acr_end):
+            continue
+        if any(is_head(w.text, res) for w in long_words) or _reused(text, d):
+            surface = text[d.long_start:d.long_end]
+            out.append(Candidate(nominative(surface, res), d.long_start, d.long_end, acronym=d.acronym, strength=3))
     return out
 
 
@@ -166,7 +224,7 @@ def _part_candidates(text, part, res, countries, place_names, non_org, defs_by_p
         if ", " in long_surface:
             cand.unit = long_surface.split(", ")[0]
         long_words = [w for w in part if w.start >= definition.long_start]
-        if any(w.text in head_set(res) for w in long_words) or _reused(text, definition):
+        if any(is_head(w.text, res) for w in long_words) or _reused(text, definition):
             out.append(cand)
         if definition.long_start <= start:
             return out
@@ -174,11 +232,14 @@ def _part_candidates(text, part, res, countries, place_names, non_org, defs_by_p
         parent = _subunit_parent(part, res)
         if parent is not None and parent[0].start == definition.long_start and cand in out:
             cand.aliases.append(surface)
-        elif qualifies(part, res) and len(rest) > 1 and any(w.text in head_set(res) for w in rest):
+        elif qualifies(part, res) and len(rest) > 1 and any(is_head(w.text, res) for w in rest):
             out.append(_phrase_candidate(text, part, res))
         return out
     if paren and paren in countries and surface not in place_names:
         return [Candidate(surface, start, end, country=countries[paren], kind="company")]
+    tail = best_tail(part, res)
+    if tail is not part and _subunit_parent(part, res) is None and (qualifies(tail, res) or len(tail) == 1):
+        return [_phrase_candidate(text, tail, res)]
     if qualifies(part, res) and surface not in place_names:
         parent = _subunit_parent(part, res)
         if parent is not None and qualifies(parent, res):

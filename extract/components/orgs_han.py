@@ -39,7 +39,8 @@ def _lexicon() -> tuple:
     places = load_resource("zh", "places")
     cities = sorted(places.get("chinese_places", []), key=len, reverse=True)
     admin = re.compile(
-        rf"(?:(?P<city>{'|'.join(map(re.escape, cities))})(?P<level>市|省)?)?(?P<name>[{HAN}]{{2}})(?P<suffix>区|县)"
+        rf"(?:(?P<city>{'|'.join(map(re.escape, cities))})(?P<level>市|省)?(?P<long>[{HAN}]{{2,4}}?)(?P<lsuffix>新区|区|县)"
+        rf"|(?P<name>[{HAN}]{{2}})(?P<suffix>区|县))"
     )
     return res, kinds, pattern, admin
 
@@ -49,6 +50,7 @@ def _atoms(text: str) -> list[tuple[str, int, int]]:
     res, kinds, pattern, _ = _lexicon()
     bad_before = res.get("bad_before_suffix", {})
     exceptions = res.get("boundary_exceptions", {})
+    not_after = res.get("boundary_not_after", {})
     atoms = []
     for m in pattern.finditer(text):
         word, kind = m.group(), kinds[m.group()]
@@ -58,12 +60,17 @@ def _atoms(text: str) -> list[tuple[str, int, int]]:
             continue
         if kind == "B" and text[m.end():m.end() + 1] in exceptions.get(word, []):
             continue
+        if kind == "B" and text[m.start() - 1:m.start()] in not_after.get(word, []):
+            continue
         atoms.append((kind, m.start(), m.end()))
     return atoms
 
 
 def _regions(text: str) -> list[tuple[int, int, list[tuple[str, int, int]], str | None, str | None]]:
     """Stretches between delimiters, with the S/SOFT atoms inside and the delimiters on each side."""
+    from extract.components.persons import _han_name_at  # noqa: PLC0415 (persons does not import this module)
+
+    stops = load_resource("zh", "persons").get("name_stops", [])
     regions = []
     start, inner, before = 0, [], None
     for kind, s, e in _atoms(text) + [("X", len(text), len(text))]:
@@ -73,6 +80,9 @@ def _regions(text: str) -> list[tuple[int, int, list[tuple[str, int, int]], str 
         if start < s:
             regions.append((start, s, inner, before, text[s:e]))
         start, inner, before = e, [], text[s:e]
+        if kind == "P":
+            name = _han_name_at(text, e, stops)
+            start = name[1] if name else start
     return regions
 
 
@@ -84,12 +94,12 @@ def admin_candidates(text: str, noise) -> list:
     non_names = set(res.get("admin_non_names", []))
     out = []
     for m in admin.finditer(text):
-        name = m.group("name")
-        if name in non_names or name[-1] in non_names or overlaps_noise(noise, m.start(), m.end()):
+        name = m.group("long") or m.group("name")
+        suffix = m.group("lsuffix") or m.group("suffix")
+        if name in non_names or name[-2:] in non_names or overlaps_noise(noise, m.start(), m.end()):
             continue
-        start = m.start("city") if m.group("city") else m.start("name")
-        tail = name + m.group("suffix")
-        out.append(Candidate(text[start:m.end()], start, m.end(), country="CN", kind="government",
+        tail = name + suffix
+        out.append(Candidate(text[m.start():m.end()], m.start(), m.end(), country="CN", kind="government",
                              aliases=[tail], mention_only=not m.group("city")))
     return out
 
@@ -133,9 +143,11 @@ def _segment_candidate(text, start, end, suffixes, subunits, generic, before, af
     from extract.components.orgs import Candidate  # noqa: PLC0415
 
     name = text[start:end]
+    res = _lexicon()[0]
     if len(name) < 3 or any(g in name for g in generic) or overlaps_noise(noise, start, end):
         return None
-    res = _lexicon()[0]
+    if any(name.startswith(p) for p in res.get("generic_prefixes", [])):
+        return None
     if before in res.get("venue_before", []) and end == region_end and after in res.get("venue_after", []):
         return None
     inside = [a for a in suffixes if start <= a[1] and a[2] <= end]

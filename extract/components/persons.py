@@ -58,7 +58,9 @@ def latin_persons(doc: Doc, lang: str, noise) -> list[tuple[str, str | None, str
     for pattern in patterns:
         for m in pattern.finditer(text):
             start, end = m.span("name")
-            if (start, end) in seen or overlaps_noise(noise, start, end):
+            if any(s < end and start < e for s, e in seen) or overlaps_noise(noise, start, end):
+                continue
+            if m.group("name").split()[0] in honorifics:
                 continue
             if any(s < end and start < e for s, e in org_spans):
                 continue
