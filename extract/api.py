@@ -11,10 +11,8 @@ files and folders and never lets one bad document stop the batch.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Iterable, Iterator
 
-from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.tokens import Span as TokenSpan
 
@@ -28,7 +26,7 @@ from extract.clean import CleanText, clean_text
 from extract.components.event_attrs import EVENTS, PROJECTS, SECTORS, in_ranges, sentence_spans
 from extract.errors import DocumentError, SinoeuError
 from extract.language import detect_language
-from extract.pipeline import build_nlp, make_doc
+from extract.pipeline import make_doc
 from extract.records import (
     EVENT_TYPES, ROLES, Event, ExtractionRecord, Organization, Person, Project, RoleFact, Span,
 )
@@ -38,12 +36,6 @@ FALLBACK_PIPELINE = "xx"  # multi-language blank pipeline for languages outside 
 MAX_TITLE_CHARS = 300
 
 
-@lru_cache(maxsize=None)
-def pipeline_for(lang: str) -> Language:
-    """One built pipeline per language, reused across documents (building costs more than running)."""
-    return build_nlp(lang)
-
-
 def extract_document(doc: SourceDocument, *, languages: tuple[str, ...]) -> ExtractionRecord:
     """The extraction record of one document; raises :class:`DocumentError` when it has no text to read."""
     if not doc.text or not doc.text.strip():
@@ -51,7 +43,7 @@ def extract_document(doc: SourceDocument, *, languages: tuple[str, ...]) -> Extr
     lang = doc.lang or detect_language(doc.text)
     pipeline_lang = lang if lang in languages else FALLBACK_PIPELINE
     clean = clean_text(doc.text, lang if lang in languages else "und")
-    spacy_doc = make_doc(pipeline_for(pipeline_lang), clean, doc)
+    spacy_doc = make_doc(clean, doc, pipeline_lang)
     return record_from_doc(spacy_doc, doc, clean, lang)
 
 

@@ -28,6 +28,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from extract.attrs import doc_orgs
 from extract.components.event_attrs import (
     DATES, EVENTS, EventEntity, ensure_event_extensions, in_ranges, load_lexicon, noise_ranges, sentence_spans,
 )
@@ -40,8 +41,14 @@ _TOKEN = re.compile(
     r"|[^\W_][\w'’&-]*"
     r"|\S"
 )
-_DETERMINERS = {"the", "a", "an", "this", "that", "these", "its", "their", "our", "first", "major"}
-_EN_CONNECTORS = {"of", "and", "for", "in", "on", "the", "to", "at", "&", "-", "–", "de", "du", "des", "der", "di", "del"}
+_DETERMINERS = {
+    "the", "a", "an", "this", "that", "these", "its", "their", "our", "first", "major",
+    "das", "die", "dem", "den", "ein", "eine", "einer", "le", "la", "les", "l", "il", "lo", "gli", "el", "los", "las",
+    "un", "una", "une", "beim", "im", "am", "w", "we", "na",
+}
+_EN_CONNECTORS = {"of", "and", "for", "in", "on", "the", "to", "at", "&", "de", "du", "des", "der", "di", "del"}
+_PRE_HEAD_JOINERS = {"and", "&"}  # "Green and Sustainable Development Conference"; other connectors end a pre-head
+_DATELINE_AFTER = re.compile(r"\s*(?:/[^/\n]{1,40}/)?\s*(?:--|–|—|\(ots\)|电)")
 
 
 @dataclass
@@ -90,31 +97,34 @@ class EventFinder:
         text = doc.text
         noise = noise_ranges(doc)
         sentences = [s for s in sentence_spans(text) if not _mostly_noise(s, noise)]
-        mentions = [m for m in self.find_mentions(text, sentences) if not in_ranges(m.start, m.end, noise)]
+        barriers = name_barriers(doc, self.lang)
+        mentions = [m for m in self.find_mentions(text, sentences, barriers) if not in_ranges(m.start, m.end, noise)]
         mark_signing(mentions, text, self.lang)
         events = merge_mentions(mentions, text, self.lang)
+        events = merge_title_events(events, mentions, sentences[:1])
         resolve_anaphors(mentions, events)
         date_mentions = doc._.get(DATES) or []
         places = _place_spans(doc, noise)
         for event in events:
-            event.date = event_date(event, mentions, sentences, date_mentions)
+            event.date = event_date(event, sentences, date_mentions, text)
             event.place = event_place(event, mentions, sentences, places, text, self.lang)
         doc._.set(EVENTS, events)
         doc._.set(EVENT_INDEX, EventIndex(mentions=mentions, sentences=sentences))
         return doc
 
-    def find_mentions(self, text: str, sentences: list[tuple[int, int]]) -> list[EventMention]:
+    def find_mentions(self, text: str, sentences: list[tuple[int, int]], barriers=None) -> list[EventMention]:
         """All named and anaphoric event mentions, sentence by sentence."""
+        barriers = barriers or Barriers()
         lex = load_lexicon("events", self.lang)
         mode = lex.get("mode", "capitalised")
         found: list[EventMention] = []
         for start, end in sentences:
             if mode == "cjk":
-                found += find_cjk(text, start, end, lex)
+                found += find_cjk(text, start, end, lex, barriers=barriers)
                 continue
             found += find_capitalised(text, start, end, load_lexicon("events", "en"), self.max_name_tokens)
             if mode == "complement":
-                found += find_complement(text, start, end, lex, self.lang, self.max_name_tokens)
+                found += find_complement(text, start, end, lex, self.lang, self.max_name_tokens, barriers=barriers)
             found += find_generic(text, start, end, lex)
         found = [m for m in found if not m.named or len(m.name) >= self.min_name_chars]
         return _drop_duplicates(found)
@@ -127,6 +137,33 @@ class EventFinder:
 
 
 # --- finders ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Barriers:
+    """Where a name cannot run on: role triggers, "was held" verbs, organization names."""
+
+    starts: set[int] = field(default_factory=set)  # a complement stops before these
+    ends: set[int] = field(default_factory=set)  # a Chinese name stops after these, going left
+
+
+@lru_cache(maxsize=None)
+def _barrier_patterns(lang: str) -> tuple[re.Pattern, ...]:
+    triggers = [t["re"] for t in load_lexicon("roles", lang).get("triggers", [])]
+    held = [re.escape(h) for h in load_lexicon("events", lang).get("held", [])]
+    return tuple(re.compile(p, re.I) for p in triggers + ([r"(?:%s)" % "|".join(held)] if held else []))
+
+
+def name_barriers(doc: Doc, lang: str) -> Barriers:
+    """Barrier positions of the whole document (computed once per Doc)."""
+    barriers = Barriers()
+    for pattern in _barrier_patterns(lang):
+        for m in pattern.finditer(doc.text):
+            barriers.starts.add(m.start())
+            barriers.ends.add(m.end())
+    for org in doc_orgs(doc):
+        barriers.starts.update(s for s, _e in org.mentions)
+    return barriers
 
 
 @lru_cache(maxsize=None)
@@ -187,7 +224,7 @@ def _capitalised_like(word: str) -> bool:
 
 
 def _run_to_mentions(run: list[tuple[int, int, str]], text: str, max_tokens: int, kind: str) -> list[EventMention]:
-    while run and (run[0][2].lower() in _EN_CONNECTORS | _DETERMINERS):
+    while run and (run[0][2].lower() in _EN_CONNECTORS | _DETERMINERS or run[0][2][0].isdigit()):
         run = run[1:]
     while run and (run[-1][2].lower() in _EN_CONNECTORS or run[-1][2][0] == "("):
         run = run[:-1]
@@ -209,6 +246,9 @@ def _run_to_mentions(run: list[tuple[int, int, str]], text: str, max_tokens: int
     head_word = run[index][2]
     if not head_word[0].isupper():
         return found
+    cut = max([i + 1 for i, w in enumerate(words[:index]) if w in _EN_CONNECTORS and w not in _PRE_HEAD_JOINERS] + [0])
+    if cut and not any(_head_in([w], "en", kind=kind) for w in words[:cut]):
+        run, words, index = run[cut:], words[cut:], index - cut  # "NZPG on the X Pilot" names "X Pilot"
     # the type comes from the head before the first complement ("Launch of ... Challenge" is a launch)
     first_of = next((i for i, w in enumerate(words) if w in ("of", "on", "for")), len(words))
     before = _head_in(words[:first_of], "en", kind=kind)
@@ -234,7 +274,7 @@ def _is_head_word(word: str, lang: str, kind: str) -> bool:
 
 
 def find_complement(text: str, start: int, end: int, lex: dict, lang: str, max_tokens: int,
-                    kind: str = "events") -> list[EventMention]:
+                    kind: str = "events", barriers: "Barriers | None" = None) -> list[EventMention]:
     """A head noun followed by a naming complement (genitive, preposition, quote, proper name)."""
     compound, stems = lex.get("compound", False), lex.get("stems", False)
     stops = set(lex.get("stop_words", []))
@@ -255,8 +295,11 @@ def find_complement(text: str, start: int, end: int, lex: dict, lang: str, max_t
         if not hit:
             continue
         j = i + 1
+        stop_at = barriers.starts if barriers else set()
         while j < len(tokens) and j - i <= max_tokens:
             w = tokens[j][2]
+            if tokens[j][0] in stop_at:  # a role trigger, a "was held" verb or an organization's name
+                break
             dash_joins = w in "–—-" and j + 1 < len(tokens) and tokens[j + 1][2][:1].isupper()  # "Chiny – UE"
             if w.lower() in stops or w in ",.;:!?–—" and not dash_joins or w[0] in _QUOTE_CLOSE and w[0] not in _QUOTE_OPEN:
                 break
@@ -265,6 +308,15 @@ def find_complement(text: str, start: int, end: int, lex: dict, lang: str, max_t
         while complement and (complement[-1][2].lower() in set(lex.get("place_prepositions", [])) | {"-"}):
             complement = complement[:-1]
         first = complement[0][2] if complement else ""
+        k = i
+        while compound and k > 0 and _name_adjective(tokens[k - 1][2]):  # "das Deutsch-Chinesische Batterieforum"
+            k -= 1
+        if k < i and not complement:
+            found.append(EventMention(tokens[k][0], e, text[tokens[k][0]:e], hit[3], True, word.lower()))
+            continue
+        if lex.get("require_capital_head") and not word[0].isupper():  # "podczas forum PKP Cargo ...": generic
+            found.append(EventMention(s, e, word, hit[3], False, word.lower()))
+            continue
         named = bool(complement) and (
             not starts or first.lower() in starts or first[0].isupper() or first[0] in _QUOTE_OPEN or first[0].isdigit()
         ) and (not lex.get("require_capital") or any(t[2][0].isupper() or t[2][0] in _QUOTE_OPEN for t in complement))
@@ -293,7 +345,13 @@ def find_generic(text: str, start: int, end: int, lex: dict, kind: str = "events
     return found
 
 
-def find_cjk(text: str, start: int, end: int, lex: dict, kind: str = "events") -> list[EventMention]:
+def _name_adjective(word: str) -> bool:
+    """A capitalised adjective inside a German name ("Deutsch-Chinesische", "Internationale")."""
+    return word[:1].isupper() and word.lower() not in _DETERMINERS and bool(re.search(r"(?:e|en|er|es)$", word))
+
+
+def find_cjk(text: str, start: int, end: int, lex: dict, kind: str = "events",
+             barriers: "Barriers | None" = None) -> list[EventMention]:
     """Chinese: head noun plus its left context up to a clause boundary or function word."""
     stops = set(lex.get("left_stops", ""))
     nameable = set(lex.get("nameable_heads", []))
@@ -301,19 +359,25 @@ def find_cjk(text: str, start: int, end: int, lex: dict, kind: str = "events") -
     found: list[EventMention] = []
     taken: list[tuple[int, int]] = []
     stop_words = tuple(lex.get("left_stop_words", []))
+    blockers = tuple(lex.get("right_blockers", []))
     for form, etype in head_table("zh", kind):
         for m in re.finditer(re.escape(form), text[start:end]):
             hs, he = m.start() + start, m.end() + start
-            if any(a <= hs and he <= b for a, b in taken):
+            if any(a <= hs and he <= b for a, b in taken) or text[he:he + 2].startswith(blockers) and blockers:
                 continue
             taken.append((hs, he))
             left = hs
-            quoted = False
+            depth = 0  # closing quotes passed going left; an unmatched opening quote ends the name
+            ends = barriers.ends if barriers else set()
             while left > start:
                 ch = text[left - 1]
-                if ch in "“”\"「」":
-                    quoted = not quoted
-                elif ch in stops and not quoted or not quoted and text[start:left].endswith(stop_words) and stop_words:
+                if ch in "”」":
+                    depth += 1
+                elif ch in "“「":
+                    if depth == 0:
+                        break
+                    depth -= 1
+                elif depth == 0 and (ch in stops or left in ends or stop_words and text[start:left].endswith(stop_words)):
                     break
                 left -= 1
             name = text[left:he]
@@ -328,11 +392,17 @@ def find_cjk(text: str, start: int, end: int, lex: dict, kind: str = "events") -
 
 
 def _drop_duplicates(mentions: list[EventMention]) -> list[EventMention]:
-    """One mention per span; a named mention wins over an anaphor covering the same head."""
+    """One mention per span; a named mention wins over an anaphor covering the same head.
+
+    Two finders may read the same name with different extents ("Forum Italia-Cina" and
+    "Forum Italia-Cina sulla mobilità elettrica"): the longer one stays.
+    """
     mentions.sort(key=lambda m: (m.start, -(m.end - m.start), not m.named))
     kept: list[EventMention] = []
     for m in mentions:
         if any(k.start == m.start and k.end == m.end for k in kept):
+            continue
+        if m.named and any(k.named and k.start == m.start and m.end <= k.end and k.type == m.type for k in kept):
             continue
         if not m.named and any(k.named and k.start <= m.start and m.end <= k.end for k in kept):
             continue
@@ -433,6 +503,29 @@ def _alias_target(m: EventMention, events: list[EventEntity], text: str) -> Even
     return None
 
 
+def merge_title_events(events: list[EventEntity], mentions: list[EventMention], title) -> list[EventEntity]:
+    """A title names the story's event: an event named only in the title joins the one body event of its type."""
+    if not title:
+        return events
+    start, end = title[0]
+    for event in list(events):
+        if not all(start <= s and e <= end for s, e in event.mentions):
+            continue
+        same = [e for e in events if e is not event and e.type == event.type
+                and any(not (start <= s and t <= end) for s, t in e.mentions)]
+        if len(same) != 1:
+            continue
+        target = same[0]
+        target.mentions = sorted(target.mentions + event.mentions)
+        target.__dict__["_names"] = _names(target) + _names(event)
+        target.name = max([target.name, event.name], key=len)
+        for m in mentions:
+            if m.event is event:
+                m.event = target
+        events.remove(event)
+    return events
+
+
 def resolve_anaphors(mentions: list[EventMention], events: list[EventEntity]) -> None:
     """Point each anaphor at the latest event it can mean (same head word, else the focus)."""
     focus: EventEntity | None = None
@@ -478,20 +571,24 @@ def _sentence_of(pos: int, sentences: list[tuple[int, int]]) -> tuple[int, int] 
     return next((s for s in sentences if s[0] <= pos < s[1]), None)
 
 
-def event_date(event: EventEntity, mentions: list[EventMention], sentences, date_mentions) -> str | None:
+def event_date(event: EventEntity, sentences, date_mentions, text: str) -> str | None:
     """The date closest to the event's first mention in a sentence that has both (dateline dates lose)."""
     for start, end in sorted(event.mentions):
         sentence = _sentence_of(start, sentences)
         if sentence is None:
             continue
         near = [
-            (min(abs(d_start - end), abs(start - d_end)), iso)
+            (_dateline(text, d_end), min(abs(d_start - end), abs(start - d_end)), iso)
             for d_start, d_end, iso in date_mentions
             if sentence[0] <= d_start < sentence[1]
         ]
         if near:
-            return min(near)[1]
+            return min(near)[2]
     return None
+
+
+def _dateline(text: str, end: int) -> bool:
+    return bool(_DATELINE_AFTER.match(text[end:end + 50]))
 
 
 def lead_date(sentences, date_mentions, noise) -> str | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from extract.attrs import OrgEntity, load_resource
 from extract.components.acronyms import HAN_RE, initials_match, latin_words
@@ -139,23 +140,34 @@ def _entity(group, lang: str) -> OrgEntity:
                      kind=kind, mentions=mentions, confidence=confidence)
 
 
-def infer_kind(name: str, lang: str) -> str | None:
-    """Kind from name words (``resources/<lang>/kinds.json``), government first, then international ..."""
-    order = ("government", "international", "university", "research", "company", "ngo", "media")
-    tables = [load_resource(lang, "kinds").get("kinds", {}), load_resource("en", "kinds").get("kinds", {})]
-    compounding = bool(load_resource(lang, "orgs").get("compound_heads"))
-    if HAN_RE.search(name):
-        tables = [load_resource("zh", "kinds").get("kinds", {})]
+@lru_cache(maxsize=None)
+def _kind_rules(lang: str, han: bool) -> list[tuple[str, re.Pattern]]:
+    """(kind, pattern) in priority order: government first, then international ... (Han: company first)."""
+    if han:
         order = ("company", "research", "ngo", "government", "university", "international", "media")
+        tables = [load_resource("zh", "kinds").get("kinds", {})]
+    else:
+        order = ("government", "international", "university", "research", "company", "ngo", "media")
+        tables = [load_resource(lang, "kinds").get("kinds", {}), load_resource("en", "kinds").get("kinds", {})]
+    compounding = bool(load_resource(lang, "orgs").get("compound_heads"))
+    rules = []
     for kind in order:
         for table in tables:
             for word in table.get(kind, []):
-                if HAN_RE.search(word) and (name.endswith(word) if kind in ("university",) else word in name):
-                    return kind
-                if not HAN_RE.search(word) and re.search(rf"(?<![\w]){re.escape(word)}", name):
-                    return kind
-                if compounding and len(word) >= 4 and word.lower() in name.lower():
-                    return kind
+                if han:
+                    rules.append((kind, re.compile(re.escape(word) + ("$" if kind == "university" else ""))))
+                elif compounding and len(word) >= 4:
+                    rules.append((kind, re.compile(re.escape(word), re.IGNORECASE)))
+                else:
+                    rules.append((kind, re.compile(rf"(?<![\w]){re.escape(word)}")))
+    return rules
+
+
+def infer_kind(name: str, lang: str) -> str | None:
+    """Kind from name words (``resources/<lang>/kinds.json``), government first, then international ..."""
+    for kind, pattern in _kind_rules(lang, bool(HAN_RE.search(name))):
+        if pattern.search(name):
+            return kind
     return None
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -280,22 +281,30 @@ def _quoted(text: str, start: int, end: int) -> bool:
     return sum(before.count(q) for q in '"“”„«»') % 2 == 1
 
 
+@lru_cache(maxsize=None)
+def _reference_patterns(lang: str) -> list[tuple[re.Pattern, dict, str | None]]:
+    """One compiled pattern per reference body name (doc language and English) and acronym."""
+    out = []
+    for body in load_shared_resource("reference_bodies")["bodies"]:
+        for name in {body["names"].get(lang), body["names"].get("en")} - {None}:
+            out.append((re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])"), body, None))
+        for acronym in [body.get("acronym"), *body.get("other_acronyms", [])]:
+            if acronym and len(acronym) >= 3:
+                out.append((re.compile(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])"), body, acronym))
+    return out
+
+
 def reference_candidates(text: str, lang: str, noise) -> list[Candidate]:
     """Well-known public bodies named in the text (general knowledge, ``resources/reference_bodies.json``)."""
     out = []
-    for body in load_shared_resource("reference_bodies")["bodies"]:
-        names = {body["names"].get(lang), body["names"].get("en")} - {None}
-        acronyms = [a for a in [body.get("acronym"), *body.get("other_acronyms", [])] if a and len(a) >= 3]
-        for name in names:
-            for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
-                if not overlaps_noise(noise, m.start(), m.end()):
-                    out.append(Candidate(body["names"].get(lang) or name, m.start(), m.end(), acronym=body.get("acronym"),
-                                         country=body.get("country"), kind=body.get("kind"), aliases=[name]))
-        for acronym in acronyms:
-            for m in re.finditer(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", text):
-                if not overlaps_noise(noise, m.start(), m.end()):
-                    out.append(Candidate(body["names"].get(lang) or body["names"]["en"], m.start(), m.end(),
-                                         acronym=acronym, country=body.get("country"), kind=body.get("kind")))
+    for pattern, body, acronym in _reference_patterns(lang):
+        name = body["names"].get(lang) or body["names"]["en"]
+        for m in pattern.finditer(text):
+            if overlaps_noise(noise, m.start(), m.end()):
+                continue
+            aliases = [m.group()] if acronym is None and m.group() != name else []
+            out.append(Candidate(name, m.start(), m.end(), acronym=acronym or body.get("acronym"),
+                                 country=body.get("country"), kind=body.get("kind"), aliases=aliases))
     return out
 
 

@@ -14,6 +14,7 @@ One :class:`PersonEntity` per (person, post, organization).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -36,9 +37,8 @@ def _org_at(doc: Doc, start: int, max_gap: int = 0):
     return None, None
 
 
-def latin_persons(doc: Doc, lang: str, noise) -> list[tuple[str, str | None, str | None, int, int]]:
-    """``(name, post, organization, start, end)`` from honorific and apposition patterns."""
-    text = doc.text
+@lru_cache(maxsize=None)
+def _latin_patterns(lang: str) -> tuple[list[re.Pattern], frozenset[str]]:
     res = load_resource(lang, "persons") or load_resource("en", "persons")
     english = load_resource("en", "persons")
     honorifics = sorted(set(res.get("honorifics", [])) | set(english.get("honorifics", [])), key=len, reverse=True)
@@ -53,6 +53,12 @@ def latin_persons(doc: Doc, lang: str, noise) -> list[tuple[str, str | None, str
         re.compile(rf"(?<![\w.])(?P<name>{CAP_WORD}(?:[ \u00a0]{CAP_WORD}){{1,3}}){apposition}"),
         re.compile(rf"(?<![\w.])(?P<post>{post})[ \u00a0]+(?P<name>{CAP_WORD}(?:[ \u00a0]{CAP_WORD}){{1,2}})(?=[,;.]|[ \u00a0](?:said|says|stated|noted|added|erklärte|sagte|powiedział|ha detto|a déclaré|dijo))"),
     ]
+    return patterns, frozenset(honorifics)
+
+
+def latin_persons(doc: Doc, text: str, lang: str, noise) -> list[tuple[str, str | None, str | None, int, int]]:
+    """``(name, post, organization, start, end)`` from honorific and apposition patterns."""
+    patterns, honorifics = _latin_patterns(lang)
     org_spans = [(s.start_char, s.end_char) for s in doc.spans.get(ATTRS.org_mentions, [])]
     found, seen = [], set()
     for pattern in patterns:
@@ -93,9 +99,8 @@ def _han_name_at(text: str, pos: int, stops: list[str]) -> tuple[int, int] | Non
     return None
 
 
-def han_persons(doc: Doc, noise) -> list[tuple[str, str | None, str | None, int, int]]:
+def han_persons(doc: Doc, text: str, noise) -> list[tuple[str, str | None, str | None, int, int]]:
     """``(name, post, organization, start, end)`` from "<org><post><name>" chains."""
-    text = doc.text
     res = load_resource("zh", "persons")
     stops = res.get("name_stops", [])
     posts = sorted(res.get("posts", []), key=len, reverse=True)
@@ -142,9 +147,10 @@ class PersonFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         noise = doc._.get(ATTRS.noise) or []
-        found = latin_persons(doc, self.lang, noise)
-        if HAN_RE.search(doc.text):
-            found += han_persons(doc, noise)
+        text = doc.text
+        found = latin_persons(doc, text, self.lang, noise)
+        if HAN_RE.search(text):
+            found += han_persons(doc, text, noise)
         persons: dict[tuple, PersonEntity] = {}
         for name, post, organization, start, end in found:
             key = (name, post, organization)
@@ -156,7 +162,7 @@ class PersonFinder:
         entities = list(persons.values())
         spans = []
         for entity in entities:
-            for m in re.finditer(re.escape(entity.name), doc.text):
+            for m in re.finditer(re.escape(entity.name), text):
                 if not overlaps_noise(noise, m.start(), m.end()) and (m.start(), m.end()) not in entity.mentions:
                     entity.mentions.append((m.start(), m.end()))
             entity.mentions.sort()

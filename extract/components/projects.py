@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract.components.event_attrs import (
-    PROJECTS, SECTOR_MENTIONS, SECTORS, ProjectEntity, ensure_event_extensions, in_ranges, load_lexicon, noise_ranges,
+    PROJECTS, SECTORS, ProjectEntity, ensure_event_extensions, in_ranges, load_lexicon, noise_ranges,
     sentence_spans,
 )
 from extract.components.events import (
@@ -31,6 +31,7 @@ from extract.components.events import (
     _drop_duplicates, _nested,
 )
 from extract.components.roles import OrgMention, org_mentions
+from extract.components.sectors import doc_sector_mentions
 
 FIRST_PARTNER_CHARS = 80
 PARTNER_GAP_CHARS = 45
@@ -62,7 +63,7 @@ class ProjectFinder:
         focus_of = sentence_focus(mentions, sentences)
         lex = load_lexicon("projects", self.lang)
         orgs = org_mentions(doc, noise)
-        sectors = doc._.get(SECTOR_MENTIONS) or []
+        sectors = doc_sector_mentions(doc, self.lang)
         for sentence in sentences:
             project = focus_of.get(sentence)
             if project is None or in_ranges(*sentence, noise):

@@ -103,7 +103,7 @@ class RoleLinker:
                 if not actors:
                     continue
                 role = hit.plural if hit.plural and len(actors) >= 2 else hit.role
-                event = choose_event(hit, role, sentence, index, events, text, doc)
+                event = choose_event(hit, role, sentence, index, events, text, doc, self.lang)
                 if event is None:
                     continue
                 for org in actors:
@@ -256,7 +256,7 @@ def _unique(mentions: list[OrgMention]) -> list[OrgMention]:
 
 
 def choose_event(hit: TriggerHit, role: str, sentence, index: EventIndex, events: list[EventEntity], text: str,
-                 doc: Doc) -> EventEntity | None:
+                 doc: Doc, lang: str) -> EventEntity | None:
     """The event a fact belongs to: mentioned in the sentence, else in focus; signatories go to a signing."""
     here = [m for m in index.mentions if m.event is not None and sentence[0] <= m.start < sentence[1]]
     if role == "signatory":
@@ -266,7 +266,7 @@ def choose_event(hit: TriggerHit, role: str, sentence, index: EventIndex, events
         existing = [e for e in events if e.type == "signing"]
         if existing:
             return min(existing, key=lambda e: min(abs(s - hit.start) for s, _ in e.mentions))
-        return _new_signing_event(hit, sentence, text, events, doc)
+        return _new_signing_event(hit, sentence, text, events, doc, index, lang)
     if here:
         return min(here, key=lambda m: min(abs(m.start - hit.end), abs(hit.start - m.end))).event
     earlier = [m for m in index.mentions if m.event is not None and m.end <= sentence[0]]
@@ -276,16 +276,40 @@ def choose_event(hit: TriggerHit, role: str, sentence, index: EventIndex, events
     return chosen[0].event if chosen else None
 
 
-def _new_signing_event(hit: TriggerHit, sentence, text: str, events: list[EventEntity], doc: Doc) -> EventEntity:
-    """A signing the text reports without naming it: named by its clause ("signed a cooperation agreement")."""
-    clause = re.split(r"[,;，；。.]", text[hit.start:sentence[1]])[0]
-    words = clause.split()
-    name = " ".join(words[:10]) if len(words) > 1 else text[hit.start:min(sentence[1], hit.end + 30)].split("，")[0]
+def _new_signing_event(hit: TriggerHit, sentence, text: str, events: list[EventEntity], doc: Doc,
+                       index: EventIndex, lang: str) -> EventEntity:
+    """A signing the text reports without naming it, named by what was signed.
+
+    "signed a memorandum of understanding with NZPG on the X Pilot" -> "memorandum of understanding
+    with NZPG on the X Pilot". Its date is the sentence's, else that of the event it happened at
+    ("at the end of the forum"), else none.
+    """
+    clause_end = sentence[1]
+    rest = text[hit.end:clause_end]
+    objects = load_lexicon("roles", lang).get("signing_objects")
+    found = re.search(objects, rest, re.I) if objects else None
+    if not found and lang == "zh":  # 签署合作备忘录: the object follows; 完成签约: nothing to name it by
+        found = re.search(objects or r"(?!)", text[sentence[0]:hit.start]) if objects else None
+        rest = text[sentence[0]:hit.start] if found else rest
+    if found:
+        tail = re.split(r"[,;，；。]", rest[found.start():])[0]
+        name = " ".join(tail.split()[:14]).rstrip(".") if lang != "zh" else text[hit.start:hit.end] + tail[:20]
+    else:
+        name = re.split(r"[,;，；。.]", text[hit.start:clause_end])[0].strip()
     dates = [iso for s, _e, iso in (doc._.get(DATES) or []) if sentence[0] <= s < sentence[1] and iso]
-    event = EventEntity(name=name.strip(), type="signing", date=dates[0] if dates else None,
-                        mentions=[(hit.start, hit.start + len(clause))], confidence=0.5)
+    context = _focus_event(index, sentence, events)
+    event = EventEntity(name=name.strip() or text[hit.start:hit.end], type="signing",
+                        date=dates[0] if dates else (context.date if context else None),
+                        place=context.place if context else None,
+                        mentions=[(hit.start, min(clause_end, hit.end + len(name)))], confidence=0.5)
     events.append(event)
     return event
+
+
+def _focus_event(index: EventIndex, sentence, events: list[EventEntity]) -> EventEntity | None:
+    """The non-signing event mentioned in, else last before, the sentence."""
+    seen = [m for m in index.mentions if m.event is not None and m.event.type != "signing" and m.start < sentence[1]]
+    return max(seen, key=lambda m: m.end).event if seen else None
 
 
 _SPECIFICITY = {"attendee": 0}

@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract.components.event_attrs import (
-    SECTOR_MENTIONS, SECTORS, ensure_event_extensions, in_ranges, load_lexicon, noise_ranges, sentence_spans,
+    PROJECTS, SECTOR_MENTIONS, SECTORS, ensure_event_extensions, in_ranges, load_lexicon, noise_ranges, sentence_spans,
 )
 from extract.components.events import EVENT_INDEX
 
@@ -54,26 +54,36 @@ class SectorFinder:
         self.cued_only = cued_only
 
     def __call__(self, doc: Doc) -> Doc:
-        text, noise = doc.text, noise_ranges(doc)
-        index = doc._.get(EVENT_INDEX) if Doc.has_extension(EVENT_INDEX) else None
-        sentences = index.sentences if index else sentence_spans(text)
-        cue = re.compile(load_lexicon("sectors", self.lang)["cues"], re.I)
-        found: list[tuple[int, int, str, bool]] = []
-        for start, end in sentences:
-            cued = bool(cue.search(text[start:end]))
-            taken: list[tuple[int, int]] = []
-            for pattern, label in sector_patterns(self.lang):
-                for m in pattern.finditer(text, start, end):
-                    s, e = m.start(), m.end()
-                    if in_ranges(s, e, taken) or in_ranges(s, e, noise):
-                        continue
-                    taken.append((s, e))
-                    found.append((s, e, label, cued))
-        found.sort()
-        doc._.set(SECTOR_MENTIONS, found)
+        found = doc_sector_mentions(doc, self.lang)
         labels: list[str] = []
         for _s, _e, label, cued in found:
             if (cued or not self.cued_only) and label not in labels:
                 labels.append(label)
+        for project in doc._.get(PROJECTS) or []:  # the projects component may have run first
+            labels += [label for label in project.sectors if label not in labels]
         doc._.set(SECTORS, labels)
         return doc
+
+
+def doc_sector_mentions(doc: Doc, lang: str) -> list[tuple[int, int, str, bool]]:
+    """``Doc._.sector_mentions``, computed once: (start, end, label, in a sentence with a sector cue)."""
+    if doc._.get(SECTOR_MENTIONS) is not None:
+        return doc._.get(SECTOR_MENTIONS)
+    text, noise = doc.text, noise_ranges(doc)
+    index = doc._.get(EVENT_INDEX) if Doc.has_extension(EVENT_INDEX) else None
+    sentences = index.sentences if index else sentence_spans(text)
+    cue = re.compile(load_lexicon("sectors", lang)["cues"], re.I)
+    found: list[tuple[int, int, str, bool]] = []
+    for start, end in sentences:
+        cued = bool(cue.search(text[start:end]))
+        taken: list[tuple[int, int]] = []
+        for pattern, label in sector_patterns(lang):
+            for m in pattern.finditer(text, start, end):
+                s, e = m.start(), m.end()
+                if in_ranges(s, e, taken) or in_ranges(s, e, noise):
+                    continue
+                taken.append((s, e))
+                found.append((s, e, label, cued))
+    found.sort()
+    doc._.set(SECTOR_MENTIONS, found)
+    return found
