@@ -130,21 +130,25 @@ def split_glued_word(word: str, lang: str, document: str = "") -> str:
     """
     if len(word) < 5 or re.search(f"[{_UPPER}]{{2}}", word) or _best_zipf(word, lang) > 0:
         return word
+    if document and len(re.findall(rf"(?<![{_L}]){re.escape(word)}(?![{_L}])", document, re.I)) >= 2:
+        return word  # spelled the same way twice: a deliberate name ("Goldwind"), not a slip
     camel = [i for i in range(1, len(word)) if word[i - 1].islower() and word[i].isupper()]
     if len(camel) == 1:
-        return _split_camel(word, camel[0], lang)
+        return _split_camel(word, camel[0], lang, document)
     if camel or not word[1:].islower():
         return word
     return _split_lower(word, lang, document)
 
 
-def _split_camel(word: str, i: int, lang: str) -> str:
+def _split_camel(word: str, i: int, lang: str, document: str) -> str:
     left, right = word[:i], word[i:]
     if left.islower():  # "desPilotprojekts", "fürIndustrie": a common word glued to the next
         good = len(left) >= 2 and _best_zipf(left, lang) >= 4.0 and (_best_zipf(right, lang) >= 1.0 or len(right) >= 5)
-    else:  # "GrünenDigitalen": two capitalised words; names such as "HuaDong" must stay
+    elif lang in COMPOUNDING_LANGUAGES:  # "GrünenDigitalen"; names such as "HuaDong" must stay
         good = (min(len(left), len(right)) >= 4 and min(_best_zipf(left, lang), _best_zipf(right, lang)) >= PART_ZIPF
                 and not (_is_pinyin(left) and _is_pinyin(right)))
+    else:  # where nouns are not capitalised, "PowerChina" is a brand unless the text also writes "Power China"
+        good = f"{left} {right}" in document
     return f"{left} {right}" if good else word
 
 
@@ -165,6 +169,8 @@ def _split_lower(word: str, lang: str, document: str) -> str:
                          and re.search(rf"(?<![{_L}]){re.escape(left)}(?![{_L}])", document)
                          and not re.search(rf"(?<![{_L}]){re.escape(right.capitalize())}(?![{_L}])", document))
             good = function_join or name_join
+        elif word[0].isupper():  # a capitalised unknown word is likely a name ("Goldwind"): function words only
+            good = max(zl, zr) >= FUNCTION_WORD_ZIPF and min(zl, zr) >= PART_ZIPF
         else:
             good = min(zl, zr) >= PART_ZIPF
         if good:

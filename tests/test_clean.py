@@ -41,9 +41,25 @@ from extract.sources import read_sources
     ("CECCO", "en", "CECCO"),
     ("BioNTech", "de", "BioNTech"),
     ("eBay", "en", "eBay"),
+    ("Goldwind", "en", "Goldwind"),
+    ("Sungrow", "en", "Sungrow"),
+    ("PowerChina", "en", "PowerChina"),
+    ("SenseTime", "it", "SenseTime"),
+    ("Withpartners", "en", "With partners"),
 ])
+
 def test_split_glued_word(word, lang, expected):
     assert split_glued_word(word, lang) == expected
+
+
+def test_a_glued_token_spelled_twice_is_a_name():
+    text = "Officeopened in May. Officeopened is the brand; the officeopened lounge."
+    assert clean_text(text, "en").text == text
+
+
+def test_camel_join_outside_german_needs_the_spaced_form_in_the_text():
+    assert clean_text("The Green Digital zone and the GreenDigital office.", "en").text == (
+        "The Green Digital zone and the Green Digital office.")
 
 
 def test_name_join_needs_the_name_alone_elsewhere_in_the_document():
