@@ -159,18 +159,30 @@ def count_entities(store, kind: str) -> int:
     return _int(_rows(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a {LISTS[kind][0]} }}")[0]["n"])
 
 
-def list_entities(store, kind: str, offset: int, limit: int) -> dict:
-    """One page of a list (sorted by label) and the total count."""
-    cls, prop, title = LISTS[kind]
-    total = count_entities(store, kind)
-    rows = _rows(store, f"""SELECT ?s (MIN(STR(?l)) AS ?label) WHERE {{ ?s a {cls} OPTIONAL {{ ?s {prop} ?l }} }}
-        GROUP BY ?s ORDER BY LCASE(?label) ?s LIMIT {int(limit)} OFFSET {int(offset)}""")
-    iris = [r["s"] for r in rows]
+def sorted_entities(store, kind: str) -> list[tuple[str, str]]:
+    """Every entity of a list as (iri, name), sorted by name.
+
+    Two flat DISTINCT queries joined here: in the union of document graphs a merged
+    entity's triples repeat once per document, and joining them in SPARQL multiplies
+    the repeats.
+    """
+    cls, prop, _title = LISTS[kind]
+    members = {r["s"] for r in _rows(store, f"SELECT DISTINCT ?s WHERE {{ ?s a {cls} }}")}
+    names: dict[str, str] = {}
+    for r in _rows(store, f"SELECT DISTINCT ?s ?l WHERE {{ ?s {prop} ?l }}"):
+        label = str(r["l"])
+        if r["s"] in members and (r["s"] not in names or label.casefold() < names[r["s"]].casefold()):
+            names[r["s"]] = label
+    return sorted(((i, names.get(i) or _iri_tail(i)) for i in members), key=lambda e: (e[1].casefold(), e[0]))
+
+
+def list_entities(store, kind: str, entries: list[tuple[str, str]], total: int) -> dict:
+    """One page of a list: the given (iri, name) entries with their kind and list columns."""
+    iris = [iri for iri, _name in entries]
     extra = _list_extras(store, kind, iris)
-    names = labels_and_kinds(store, iris)
-    items = [{**names[i], "label": str(r["label"] or names[i]["label"]), **extra.get(i, {})}
-             for i, r in zip(iris, rows)]
-    return {"kind": kind, "title": title, "total": total, "items": items}
+    kinds = labels_and_kinds(store, iris)
+    items = [{**kinds[i], "label": name, **extra.get(i, {})} for i, name in entries]
+    return {"kind": kind, "title": LISTS[kind][2], "total": total, "items": items}
 
 
 def _list_extras(store, kind: str, iris: list[str]) -> dict[str, dict]:
@@ -200,23 +212,41 @@ def _plain(value):
 
 # --- search ---------------------------------------------------------------------
 
+SEARCH_TYPES = "org:Organization schema:Person schema:Event sino:Project schema:Place sino:Sector sino:Document"
+
+
 def label_rows(store) -> list[dict]:
-    """Every searchable name: (entity, label, lang, kind) for all languages and aliases."""
-    rows = _rows(store, """SELECT DISTINCT ?s ?label (LANG(?label) AS ?lang) ?type WHERE {
-        VALUES ?type { org:Organization schema:Person schema:Event sino:Project schema:Place sino:Sector sino:Document }
-        ?s a ?type .
-        { ?s skos:prefLabel|skos:altLabel|sino:acronym|schema:name|dcterms:title|dcterms:identifier ?label }
-        UNION { ?m sino:mergedEntity ?s ; sino:mergedName ?label } }""")
-    return [{"iri": r["s"], "label": str(r["label"]), "lang": str(r["lang"] or ""),
-             "kind": KIND_OF_TYPE[r["type"]]} for r in rows]
+    """Every searchable name: (entity, label, lang, kind) for all languages and aliases.
+
+    Three flat queries joined here: one query joining types and label alternatives
+    is an order of magnitude slower in the store's planner.
+    """
+    kinds: dict[str, str] = {}
+    for r in _rows(store, f"SELECT DISTINCT ?s ?type WHERE {{ VALUES ?type {{ {SEARCH_TYPES} }} ?s a ?type }}"):
+        kind = KIND_OF_TYPE[r["type"]]
+        if r["s"] not in kinds or _kind_rank(kind) < _kind_rank(kinds[r["s"]]):
+            kinds[r["s"]] = kind
+    names = _rows(store, """SELECT DISTINCT ?s ?label (LANG(?label) AS ?lang) WHERE {
+        ?s skos:prefLabel|skos:altLabel|sino:acronym|schema:name|dcterms:title|dcterms:identifier ?label }""")
+    names += _rows(store, """SELECT DISTINCT ?s ?label (LANG(?label) AS ?lang) WHERE {
+        ?m sino:mergedEntity ?s ; sino:mergedName ?label }""")
+    seen: set[tuple] = set()
+    rows = []
+    for r in names:
+        key = (r["s"], str(r["label"]), str(r["lang"] or ""))
+        if r["s"] in kinds and key not in seen:
+            seen.add(key)
+            rows.append({"iri": key[0], "label": key[1], "lang": key[2], "kind": kinds[r["s"]]})
+    return rows
 
 
 def store_version(store) -> tuple:
     """A cheap fingerprint that changes when documents are ingested, replaced or removed."""
-    row = _rows(store, """SELECT (COUNT(?d) AS ?n) (MAX(STR(?t)) AS ?latest) (SUM(STRLEN(STR(?h))) AS ?h)
+    row = _rows(store, """SELECT (COUNT(?d) AS ?n) (MAX(STR(?t)) AS ?latest)
+        (GROUP_CONCAT(SUBSTR(STR(?h), 1, 8); separator="") AS ?hashes)
         WHERE { ?d a sino:Document OPTIONAL { ?d prov:generatedAtTime ?t } OPTIONAL { ?d sino:contentHash ?h } }""")[0]
     merges = _rows(store, "SELECT (COUNT(*) AS ?n) WHERE { ?m sino:mergedEntity ?e }")[0]["n"]
-    return (_int(row["n"]), str(row["latest"]), _plain(row["h"]), _int(merges))
+    return (_int(row["n"]), str(row["latest"]), hash(str(row["hashes"])), _int(merges))
 
 
 # --- evidence ---------------------------------------------------------------------
@@ -254,11 +284,10 @@ def evidence_for(store, bodies) -> dict[str, list[dict]]:
 
 def documents_stating(store, iri: str) -> list[dict]:
     """Documents whose named graph says anything about ``iri``."""
-    rows = _rows(store, f"""SELECT DISTINCT ?doc WHERE {{
-        GRAPH ?g {{ {{ {sparql_iri(iri)} ?p ?o }} UNION {{ ?s ?p {sparql_iri(iri)} }} }}
-        ?doc a sino:Document . FILTER(REPLACE(STR(?doc), "/id/doc/", "/graph/doc/") = STR(?g)) }}""")
-    docs = labels_and_kinds(store, [r["doc"] for r in rows])
-    return sorted(docs.values(), key=lambda d: d["label"])
+    this = sparql_iri(iri)
+    graphs = _rows(store, f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {{ {this} ?p ?o }} UNION {{ ?s ?p {this} }} }} }}")
+    docs = [r["g"].replace("/graph/doc/", "/id/doc/") for r in graphs if "/graph/doc/" in r["g"]]
+    return sorted(labels_and_kinds(store, docs).values(), key=lambda d: d["label"])
 
 
 # --- entity pages -----------------------------------------------------------------
@@ -341,10 +370,13 @@ def posts(store, *, org: str | None = None, person: str | None = None) -> list[d
     """Posts held: post title, person, organization, evidence."""
     org_term = sparql_iri(org) if org else "?org"
     person_term = sparql_iri(person) if person else "?person"
-    rows = _rows(store, f"""SELECT DISTINCT ?post ?title ?person ?org WHERE {{
-        ?post a org:Post . OPTIONAL {{ ?post skos:prefLabel ?title }}
-        ?post org:postIn {org_term} . ?post org:heldBy {person_term} .
-        {"BIND(" + org_term + " AS ?org)" if org else ""} {"BIND(" + person_term + " AS ?person)" if person else ""} }}""")
+    anchor = f"?post org:postIn {org_term} . ?post org:heldBy {person_term} ." if org else \
+        f"?post org:heldBy {person_term} . ?post org:postIn {org_term} ."
+    rows = _rows(store, f"""SELECT DISTINCT ?post ?title {"" if org else "?org"} {"" if person else "?person"} WHERE {{
+        {anchor} OPTIONAL {{ ?post skos:prefLabel ?title }} }}""")
+    for r in rows:
+        r.setdefault("org", org)
+        r.setdefault("person", person)
     names = labels_and_kinds(store, [r["org"] for r in rows] + [r["person"] for r in rows])
     evidence = evidence_for(store, [r["post"] for r in rows])
     return sorted(({"post": r["post"], "title": _plain(r["title"]), "person": names[r["person"]],
@@ -352,14 +384,19 @@ def posts(store, *, org: str | None = None, person: str | None = None) -> list[d
                   key=lambda p: (p["person"]["label"], p["title"] or ""))
 
 
-def co_partners(store, org: str) -> list[dict]:
-    """Organizations that shared events or projects with ``org``, most shared first."""
+def co_partners(store, org: str, limit: int = 100) -> tuple[list[dict], int]:
+    """The ``limit`` organizations that shared most events or projects with ``org``, and how many did."""
     this = sparql_iri(org)
-    rows = _rows(store, f"""SELECT ?other (COUNT(DISTINCT ?e) AS ?events) (COUNT(DISTINCT ?p) AS ?projects) WHERE {{
-        {{ ?e prov:wasAssociatedWith {this}, ?other }} UNION {{ ?p sino:partner {this}, ?other }}
-        FILTER(?other != {this}) }} GROUP BY ?other ORDER BY DESC(?events + ?projects)""")
-    names = labels_and_kinds(store, [r["other"] for r in rows])
-    return [{**names[r["other"]], "events": _int(r["events"]), "projects": _int(r["projects"])} for r in rows]
+    shared: dict[str, dict] = {}
+    for what, link in (("events", "prov:wasAssociatedWith"), ("projects", "sino:partner")):
+        for r in _rows(store, f"""SELECT ?other (COUNT(DISTINCT ?x) AS ?n) WHERE {{
+                {{ SELECT DISTINCT ?x WHERE {{ ?x {link} {this} }} }} ?x {link} ?other FILTER(?other != {this}) }}
+                GROUP BY ?other"""):
+            shared.setdefault(r["other"], {"events": 0, "projects": 0})[what] = _int(r["n"])
+    top = sorted(shared, key=lambda i: (-(shared[i]["events"] + shared[i]["projects"]), i))[:limit]
+    names = labels_and_kinds(store, top)
+    return sorted(({**names[i], **shared[i]} for i in top),
+                  key=lambda o: (-(o["events"] + o["projects"]), o["label"].lower())), len(shared)
 
 
 def describe_org(store, iri: str) -> dict:
@@ -371,7 +408,7 @@ def describe_org(store, iri: str) -> dict:
         "posts": posts(store, org=iri),
         "events": timeline(participations(store, org=iri)),
         "projects": linked(store, iri, "^sino:partner"),
-        "partners": co_partners(store, iri),
+        **dict(zip(("partners", "partners_total"), co_partners(store, iri))),
         "evidence": evidence_for(store, [iri]).get(iri, []),
     }
 
@@ -464,8 +501,9 @@ def describe_document(store, iri: str) -> dict:
 
 # --- network ----------------------------------------------------------------------
 
-def shared_event_edges(store) -> list[dict]:
-    """Pairs of organizations and how many events they took part in together."""
-    rows = _rows(store, """SELECT ?a ?b (COUNT(DISTINCT ?e) AS ?n) WHERE {
-        ?e prov:wasAssociatedWith ?a, ?b FILTER(STR(?a) < STR(?b)) } GROUP BY ?a ?b""")
-    return [{"a": r["a"], "b": r["b"], "weight": _int(r["n"])} for r in rows]
+def event_members(store) -> dict[str, list[str]]:
+    """``{event: [organizations associated with it]}``: the network's raw material (linear in size)."""
+    members: dict[str, list[str]] = {}
+    for r in _rows(store, "SELECT DISTINCT ?e ?o WHERE { ?e prov:wasAssociatedWith ?o }"):
+        members.setdefault(r["e"], []).append(r["o"])
+    return members

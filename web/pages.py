@@ -26,8 +26,10 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 NETWORK_MAX_NODES = 120
 NETWORK_LABELS = 30
-_label_cache: dict[str, tuple] = {}
-_network_cache: dict[str, tuple] = {}
+NETWORK_MAX_EDGES = 600
+_label_cache: dict[tuple, tuple] = {}
+_network_cache: dict[tuple, tuple] = {}
+_list_cache: dict[tuple, tuple] = {}
 
 
 def respond(template: str, context: dict, status: int = 200):
@@ -68,9 +70,21 @@ def home():
 def list_page(kind: str):
     """A paged list of one kind of entity, sorted by name."""
     store = web.get_store()
-    paging = _paging(pq.count_entities(store, kind))
-    listing = pq.list_entities(store, kind, paging["offset"], paging["size"])
-    return respond("list.html", {**listing, "paging": paging})
+    everything = _cached(_list_cache, store, kind, lambda: pq.sorted_entities(store, kind))
+    paging = _paging(len(everything))
+    shown = everything[paging["offset"]: paging["offset"] + paging["size"]]
+    return respond("list.html", {**pq.list_entities(store, kind, shown, len(everything)), "paging": paging})
+
+
+def _cached(cache: dict, store, name: str, compute):
+    """``compute()`` once per store state (documents ingested, replaced, removed, merged)."""
+    key = (str(getattr(store, "path", id(store))), name)
+    version = pq.store_version(store)
+    hit = cache.get(key)
+    if hit is None or hit[0] != version:
+        hit = (version, compute())
+        cache[key] = hit
+    return hit[1]
 
 
 for _kind in pq.LISTS:
@@ -99,14 +113,11 @@ def fold(text: str) -> str:
 
 def _label_index(store) -> list[tuple[str, str, dict]]:
     """(folded label, folded label without spaces, row) for every name; cached per store state."""
-    key = str(getattr(store, "path", id(store)))
-    version = pq.store_version(store)
-    cached = _label_cache.get(key)
-    if cached is None or cached[0] != version:
-        rows = pq.label_rows(store)
-        cached = (version, [(fold(r["label"]), fold(r["label"]).replace(" ", ""), r) for r in rows])
-        _label_cache[key] = cached
-    return cached[1]
+    def build():
+        folded = [(fold(r["label"]), r) for r in pq.label_rows(store)]
+        return [(f, f.replace(" ", ""), r) for f, r in folded]
+
+    return _cached(_label_cache, store, "labels", build)
 
 
 def _score(query: str, tokens: list[str], folded: str, compact: str) -> int | None:
@@ -247,16 +258,15 @@ def network_layout(store, width: int = 1000) -> dict:
     Each connected group is laid out on its own and the groups are packed in rows,
     biggest first, so separate clusters do not crowd into one corner.
     """
-    key = str(getattr(store, "path", id(store)))
-    version = pq.store_version(store)
-    cached = _network_cache.get(key)
-    if cached and cached[0] == version:
-        return cached[1]
-    graph = nx.Graph()
-    for edge in pq.shared_event_edges(store):
-        graph.add_edge(edge["a"], edge["b"], weight=edge["weight"])
-    keep = sorted(graph.degree(weight="weight"), key=lambda d: (-d[1], d[0]))[:NETWORK_MAX_NODES]
-    graph = graph.subgraph(n for n, _ in keep).copy()
+    return _cached(_network_cache, store, f"network-{width}", lambda: _layout(store, width))
+
+
+def _layout(store, width: int) -> dict:
+    graph = shared_event_graph(pq.event_members(store), NETWORK_MAX_NODES)
+    drawn = sorted(graph.edges(data="weight"), key=lambda e: (-e[2], min(e[:2]), max(e[:2])))[:NETWORK_MAX_EDGES]
+    hidden = graph.number_of_edges() - len(drawn)
+    graph.remove_edges_from(list(graph.edges()))
+    graph.add_weighted_edges_from(drawn)
     positions, height = _pack_components(graph, width)
     names = pq.labels_and_kinds(store, list(graph))
     labelled = {n for n, _ in sorted(graph.degree(weight="weight"), key=lambda d: (-d[1], d[0]))[:NETWORK_LABELS]}
@@ -272,10 +282,33 @@ def network_layout(store, width: int = 1000) -> dict:
     pairs = sorted((min(a, b), max(a, b), d["weight"]) for a, b, d in graph.edges(data=True))
     edges = [{"a": a, "b": b, "weight": w, "x1": at[a]["x"], "y1": at[a]["y"], "x2": at[b]["x"], "y2": at[b]["y"],
               "width": round(0.8 + math.log2(1 + w), 1)} for a, b, w in pairs]
-    layout = {"width": width, "height": height, "nodes": nodes, "edges": edges,
-              "components": nx.number_connected_components(graph) if graph else 0}
-    _network_cache[key] = (version, layout)
-    return layout
+    return {"width": width, "height": height, "nodes": nodes, "edges": edges,
+            "components": nx.number_connected_components(graph) if graph else 0, "hidden_edges": hidden}
+
+
+def shared_event_graph(members: dict[str, list[str]], max_nodes: int) -> nx.Graph:
+    """Organizations weighted by shared events, keeping the ``max_nodes`` most connected.
+
+    Weighted degrees are counted first and pairs are formed only among the kept
+    organizations, so a large event does not cost the square of all participants.
+
+    >>> g = shared_event_graph({"e1": ["a", "b", "c"], "e2": ["a", "b"], "e3": ["d", "e"]}, 3)
+    >>> sorted(g.edges(data="weight"))
+    [('a', 'b', 2), ('a', 'c', 1), ('b', 'c', 1)]
+    """
+    degree: dict[str, int] = {}
+    for orgs in members.values():
+        for org in set(orgs):
+            degree[org] = degree.get(org, 0) + len(set(orgs)) - 1
+    kept = {org for org, d in sorted(degree.items(), key=lambda kv: (-kv[1], kv[0]))[:max_nodes] if d > 0}
+    graph = nx.Graph()
+    for orgs in members.values():
+        present = sorted(set(orgs) & kept)
+        for i, a in enumerate(present):
+            for b in present[i + 1:]:
+                weight = graph.get_edge_data(a, b, {"weight": 0})["weight"]
+                graph.add_edge(a, b, weight=weight + 1)
+    return graph
 
 
 def _pack_components(graph: nx.Graph, width: int) -> tuple[dict, int]:
