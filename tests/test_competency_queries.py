@@ -276,27 +276,36 @@ def test_cq8_organizations_linked_to_energy_with_their_documents(answer, gold, l
 
 
 def test_cq8_returns_the_evidence_sentence_when_the_record_has_text(store):
+    """The sentence naming both the project and the organization wins over one naming the project only."""
     from extract.records import record_from_dict
 
     text = ("Hamburg, 3 May 2024. The Elbe Wind project is a pilot in renewable energy. "
-            "Nordwind Energie GmbH and the Port of Hamburg are its partners.")
-    first = text.index("The Elbe")
-    second = text.index("Nordwind")
+            "Westwind Energie GmbH and the Port of Hamburg are partners of Elbe Wind.")
+    first, second = text.index("The Elbe"), text.index("Westwind")
+    project_again = text.index("Elbe Wind.", second)
     record = record_from_dict({
         "id": "hand-made-1", "lang": "en", "date": "2024-05-03", "method": "rules", "text": text,
         "sentences": [{"start": 0, "end": first - 1}, {"start": first, "end": second - 1},
                       {"start": second, "end": len(text)}],
-        "organizations": [{"name": "Nordwind Energie GmbH", "country": "DE", "kind": "company",
+        "organizations": [{"name": "Westwind Energie GmbH", "country": "DE", "kind": "company",
                            "spans": [{"start": second, "end": second + 21}], "confidence": 0.9}],
-        "projects": [{"name": "Elbe Wind", "sectors": ["renewable energy"], "partners": ["Nordwind Energie GmbH"],
-                      "spans": [{"start": first + 4, "end": first + 13}], "confidence": 0.7}],
+        "projects": [{"name": "Elbe Wind", "sectors": ["renewable energy"], "partners": ["Westwind Energie GmbH"],
+                      "spans": [{"start": first + 4, "end": first + 13},
+                                {"start": project_again, "end": project_again + 9}], "confidence": 0.7}],
     })
     result = store.ingest_records([record])
     assert not result.failed
     rows = store.select(load_query("cq08"))
     assert [(row["orgName"], row["sectorLabel"], row["viaName"], row["docId"]) for row in rows] == [
-        ("Nordwind Energie GmbH", "renewable energy", "Elbe Wind", "hand-made-1")]
-    assert rows[0]["sentence"] == "The Elbe Wind project is a pilot in renewable energy."
+        ("Westwind Energie GmbH", "renewable energy", "Elbe Wind", "hand-made-1")]
+    assert rows[0]["sentence"] == "Westwind Energie GmbH and the Port of Hamburg are partners of Elbe Wind."
+
+    only_project = record_from_dict({**record.to_dict(), "id": "hand-made-2", "projects": [
+        {**record.to_dict()["projects"][0], "spans": [{"start": first + 4, "end": first + 13}]}]})
+    store.remove_document("hand-made-1")
+    assert not store.ingest_records([only_project]).failed
+    rows = store.select(load_query("cq08"))
+    assert [row["sentence"] for row in rows] == ["The Elbe Wind project is a pilot in renewable energy."]
 
 
 def test_queries_follow_the_parameter_in_their_values_line(gold_store, labels):
