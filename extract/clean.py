@@ -143,7 +143,8 @@ def split_glued_word(word: str, lang: str, document: str = "") -> str:
 def _split_camel(word: str, i: int, lang: str, document: str) -> str:
     left, right = word[:i], word[i:]
     if left.islower():  # "desPilotprojekts", "fürIndustrie": a common word glued to the next
-        good = len(left) >= 2 and _best_zipf(left, lang) >= 4.0 and (_best_zipf(right, lang) >= 1.0 or len(right) >= 5)
+        common_left = len(left) >= 2 and _best_zipf(left, lang) >= 4.0 or len(left) >= 6  # "eBay" stays
+        good = common_left and (_best_zipf(right, lang) >= 1.0 or len(right) >= 5)
     elif lang in COMPOUNDING_LANGUAGES:  # "GrünenDigitalen"; names such as "HuaDong" must stay
         good = (min(len(left), len(right)) >= 4 and min(_best_zipf(left, lang), _best_zipf(right, lang)) >= PART_ZIPF
                 and not (_is_pinyin(left) and _is_pinyin(right)))

@@ -23,6 +23,7 @@ from extract.sources import read_sources
     ("wurdegemeinsam", "de", "wurde gemeinsam"),
     ("Auchchinesische", "de", "Auch chinesische"),
     ("DigitalZero", "de", "Digital Zero"),
+    ("transparentesManagement", "de", "transparentes Management"),
     ("Centerfor", "en", "Center for"),
     ("officeopened", "en", "office opened"),
     ("cittàdi", "it", "città di"),
