@@ -6,9 +6,12 @@ Two jobs, both conservative:
   ("desPilotprojekts", "Centerfor", "wurdegemeinsam"). A glued token is split
   only when it is not a word itself and both parts are words by ``wordfreq``
   (document language and English), under rules strict enough to leave names
-  alone ("HuaDong", "WeChat", acronyms). The output differs from the input
-  only by inserted spaces and normalised whitespace, so the text stays the
-  document's own text.
+  alone: acronyms and pinyin pairs ("HuaDong") never split; a capitalised
+  unknown word splits only at a function word ("Centerfor", not "Goldwind");
+  German-style compounds split only at a function word or after a name the
+  text uses alone ("Taicang|ausgerichtet"); a token spelled the same way twice
+  is a name. The output differs from the input only by inserted spaces and
+  normalised whitespace, so the text stays the document's own text.
 * **Noise.** Site chrome, cookie banners, copyright footers, wire credits,
   link lists, ads, editorial labels and duplicated passages are *kept* in the
   text and listed as :class:`NoiseSpan` so that extractors ignore them and
