@@ -185,25 +185,29 @@ def list_entities(store, kind: str, entries: list[tuple[str, str]], total: int) 
     return {"kind": kind, "title": LISTS[kind][2], "total": total, "items": items}
 
 
+# List columns: kind -> [(column, property path from the entity, "count" or "first")].
+LIST_COLUMNS = {
+    "orgs": [("acronym", "sino:acronym", "first"), ("country", "schema:addressCountry", "first"),
+             ("events", "^prov:wasAssociatedWith", "count")],
+    "events": [("date", "schema:startDate", "first"), ("organizations", "prov:wasAssociatedWith", "count")],
+    "documents": [("lang", "dcterms:language", "first"), ("date", "dcterms:date", "first"),
+                  ("title", "dcterms:title", "first")],
+}
+
+
 def _list_extras(store, kind: str, iris: list[str]) -> dict[str, dict]:
-    if not iris:
+    """The list's extra columns, one flat DISTINCT query per column (see :func:`sorted_entities`)."""
+    if not iris or kind not in LIST_COLUMNS:
         return {}
-    values = _values(iris)
-    if kind == "orgs":
-        sparql = f"""SELECT ?s (SAMPLE(?a) AS ?acronym) (SAMPLE(?c) AS ?country) (COUNT(DISTINCT ?e) AS ?events) WHERE {{
-            VALUES ?s {{ {values} }} OPTIONAL {{ ?s sino:acronym ?a }} OPTIONAL {{ ?s schema:addressCountry ?c }}
-            OPTIONAL {{ ?e prov:wasAssociatedWith ?s }} }} GROUP BY ?s"""
-    elif kind == "events":
-        sparql = f"""SELECT ?s (SAMPLE(STR(?d)) AS ?date) (COUNT(DISTINCT ?o) AS ?organizations) WHERE {{
-            VALUES ?s {{ {values} }} OPTIONAL {{ ?s schema:startDate ?d }} OPTIONAL {{ ?s prov:wasAssociatedWith ?o }} }}
-            GROUP BY ?s"""
-    elif kind == "documents":
-        sparql = f"""SELECT ?s (SAMPLE(?lg) AS ?lang) (SAMPLE(STR(?d)) AS ?date) (SAMPLE(?t) AS ?title) WHERE {{
-            VALUES ?s {{ {values} }} OPTIONAL {{ ?s dcterms:language ?lg }} OPTIONAL {{ ?s dcterms:date ?d }}
-            OPTIONAL {{ ?s dcterms:title ?t }} }} GROUP BY ?s"""
-    else:
-        return {}
-    return {r["s"]: {k: _plain(v) for k, v in r.items() if k != "s"} for r in _rows(store, sparql)}
+    extra = {i: {column: (0 if how == "count" else None) for column, _p, how in LIST_COLUMNS[kind]} for i in iris}
+    for column, path, how in LIST_COLUMNS[kind]:
+        rows = _rows(store, f"SELECT DISTINCT ?s ?v WHERE {{ VALUES ?s {{ {_values(iris)} }} ?s {path} ?v }} ORDER BY ?s ?v")
+        for r in rows:
+            if how == "count":
+                extra[r["s"]][column] += 1
+            elif extra[r["s"]][column] is None:
+                extra[r["s"]][column] = str(r["v"])
+    return extra
 
 
 def _plain(value):
