@@ -123,6 +123,15 @@ def load_shared_resource(name: str) -> dict[str, Any]:
     return json.loads((RESOURCES_DIR / f"{name}.json").read_text(encoding="utf-8"))
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once per doc (spaCy rebuilds it from the tokens on every access)."""
+    text = doc.user_data.get("sinoeu_text")
+    if text is None:
+        text = doc.text
+        doc.user_data["sinoeu_text"] = text
+    return text
+
+
 def doc_noise(doc: Doc) -> list[tuple[int, int, str]]:
     """The doc's noise spans (empty list when none were set)."""
     return list(doc._.get(ATTRS.noise) or [])

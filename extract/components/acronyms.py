@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.attrs import ATTRS, AcronymDefinition, ensure_extensions, load_resource
+from extract.attrs import ATTRS, AcronymDefinition, doc_text, ensure_extensions, load_resource
 from extract.components.noise import overlaps_noise
 
 LETTER = "A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ"
@@ -63,15 +63,25 @@ def latin_words(text: str) -> list[Word]:
     return [Word(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(text)]
 
 
-def connector_set(res: dict) -> set[str]:
+_WORD_SETS: dict[tuple[int, str], frozenset[str]] = {}
+
+
+def _with_english(res: dict, key: str) -> frozenset[str]:
+    """``res[key]`` plus the English list, memoised (resource dicts live as long as the process)."""
+    memo_key = (id(res), key)
+    if memo_key not in _WORD_SETS:
+        _WORD_SETS[memo_key] = frozenset(res.get(key, [])) | frozenset(load_resource("en", "orgs").get(key, []))
+    return _WORD_SETS[memo_key]
+
+
+def connector_set(res: dict) -> frozenset[str]:
     """Connector words of the language plus English ones (English names occur in every language)."""
-    english = load_resource("en", "orgs")
-    return set(res.get("connectors", [])) | set(english.get("connectors", []))
+    return _with_english(res, "connectors")
 
 
-def head_set(res: dict) -> set[str]:
-    english = load_resource("en", "orgs")
-    return set(res.get("heads", [])) | set(english.get("heads", []))
+def head_set(res: dict) -> frozenset[str]:
+    """Organization head nouns of the language plus English ones."""
+    return _with_english(res, "heads")
 
 
 def name_phrases(text: str, res: dict, words: list[Word] | None = None) -> list[list[Word]]:
@@ -227,7 +237,7 @@ class AcronymFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         noise = doc._.get(ATTRS.noise) or []
-        doc._.set(ATTRS.acronyms, find_acronym_definitions(doc.text, self.lang, noise))
+        doc._.set(ATTRS.acronyms, find_acronym_definitions(doc_text(doc), self.lang, noise))
         return doc
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from functools import lru_cache
 
 from extract.attrs import OrgEntity, load_resource
@@ -194,25 +195,26 @@ def infer_country(name: str, lang: str, kind: str | None) -> str | None:
 
 
 def _add_mentions(entities: list[OrgEntity], text: str, noise) -> None:
-    """Every further occurrence of a name, alias or acronym outside noise (longest forms first)."""
-    forms = []
+    """Every further occurrence of a name, alias or acronym outside noise (longest form at each place)."""
+    owner: dict[str, OrgEntity] = {}
     for entity in entities:
-        for form in {entity.name, *entity.aliases, *( [entity.acronym] if entity.acronym else [])}:
-            if len(form) >= 2:
-                forms.append((form, entity))
-    forms.sort(key=lambda item: -len(item[0]))
-    taken: list[tuple[int, int]] = [m for e in entities for m in e.mentions]
-    for form, entity in forms:
-        if HAN_RE.search(form):
-            pattern = re.escape(form)
-        else:
-            pattern = rf"(?<![\w-]){re.escape(form)}(?![\w-])"
-        for m in re.finditer(pattern, text):
-            span = (m.start(), m.end())
-            if overlaps_noise(noise, *span) or any(s < span[1] and span[0] < e for s, e in taken):
-                continue
-            entity.mentions.append(span)
-            taken.append(span)
+        for form in (entity.name, *entity.aliases, entity.acronym):
+            if form and len(form) >= 2:
+                owner.setdefault(form, entity)
+    if not owner:
+        return
+    ordered = sorted(owner, key=len, reverse=True)
+    latin = "|".join(re.escape(f) for f in ordered if not HAN_RE.search(f))
+    han = "|".join(re.escape(f) for f in ordered if HAN_RE.search(f))
+    parts = ([rf"(?<![\w-])(?:{latin})(?![\w-])"] if latin else []) + ([f"(?:{han})"] if han else [])
+    taken = sorted(m for e in entities for m in e.mentions)
+    starts = [s for s, _ in taken]
+    for m in re.finditer("|".join(parts), text):
+        span = (m.start(), m.end())
+        i = bisect_left(starts, span[1])
+        if overlaps_noise(noise, *span) or any(e > span[0] for _, e in taken[max(0, i - 8):i]):
+            continue
+        owner[m.group()].mentions.append(span)
     for entity in entities:
         spans = sorted(set(entity.mentions), key=lambda m: (m[0], -m[1]))
         entity.mentions = sorted(

@@ -26,7 +26,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.attrs import ATTRS, OrgEntity, ensure_extensions, load_resource, load_shared_resource
+from extract.attrs import ATTRS, OrgEntity, doc_text, ensure_extensions, load_resource, load_shared_resource
 from extract.components.acronyms import (
     ACRONYM_RE, ELIDED_CAPITAL_RE, ELIDED_RE, HAN_RE, Word, connector_set, head_set, initials_match, is_acronym, latin_words, name_phrases,
 )
@@ -82,9 +82,15 @@ def is_head(word: str, res: dict) -> bool:
     if word in head_set(res):
         return True
     if res.get("compound_heads") and word[:1].isupper():
-        lower = word.lower()
-        return any(len(lower) > len(h) + 2 and lower.endswith(h.lower()) for h in res.get("heads", []) if len(h) >= 3)
+        return bool(_compound_head_re(id(res), tuple(res.get("heads", []))).search(word))
     return False
+
+
+@lru_cache(maxsize=None)
+def _compound_head_re(_res_id: int, heads: tuple[str, ...]) -> re.Pattern:
+    """A word of at least three more letters ending in a head noun ("Umweltbundesamt")."""
+    alternation = "|".join(re.escape(h.lower()) for h in sorted(heads, key=len, reverse=True) if len(h) >= 3)
+    return re.compile(rf"^\w{{3,}}(?:{alternation})$", re.IGNORECASE)
 
 
 def _segment(words: list[Word], res: dict) -> list[Word]:
@@ -196,9 +202,9 @@ def latin_candidates(text: str, lang: str, noise, definitions) -> list[Candidate
             out.extend(_part_candidates(text, part, res, countries, place_names, non_org, defs_by_paren))
     used = {(c.start, c.acronym) for c in out}
     for d in definitions:
-        long_words = [w for w in words if d.long_start <= w.start and w.end <= d.long_end]
         if (d.long_start, d.acronym) in used or overlaps_noise(noise, d.long_start, d.acr_end):
             continue
+        long_words = latin_words(text[d.long_start:d.long_end])
         if any(is_head(w.text, res) for w in long_words) or _reused(text, d):
             surface = text[d.long_start:d.long_end]
             out.append(Candidate(nominative(surface, res), d.long_start, d.long_end, acronym=d.acronym, strength=3))
@@ -282,29 +288,31 @@ def _quoted(text: str, start: int, end: int) -> bool:
 
 
 @lru_cache(maxsize=None)
-def _reference_patterns(lang: str) -> list[tuple[re.Pattern, dict, str | None]]:
-    """One compiled pattern per reference body name (doc language and English) and acronym."""
-    out = []
+def _reference_index(lang: str) -> tuple[re.Pattern, dict[str, tuple[dict, str | None]]]:
+    """One alternation over every reference name (doc language and English) and acronym, and its lookup table."""
+    table: dict[str, tuple[dict, str | None]] = {}
     for body in load_shared_resource("reference_bodies")["bodies"]:
         for name in {body["names"].get(lang), body["names"].get("en")} - {None}:
-            out.append((re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])"), body, None))
+            table.setdefault(name, (body, None))
         for acronym in [body.get("acronym"), *body.get("other_acronyms", [])]:
             if acronym and len(acronym) >= 3:
-                out.append((re.compile(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])"), body, acronym))
-    return out
+                table.setdefault(acronym, (body, acronym))
+    alternation = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])"), table
 
 
 def reference_candidates(text: str, lang: str, noise) -> list[Candidate]:
     """Well-known public bodies named in the text (general knowledge, ``resources/reference_bodies.json``)."""
+    pattern, table = _reference_index(lang)
     out = []
-    for pattern, body, acronym in _reference_patterns(lang):
+    for m in pattern.finditer(text):
+        if overlaps_noise(noise, m.start(), m.end()):
+            continue
+        body, acronym = table[m.group()]
         name = body["names"].get(lang) or body["names"]["en"]
-        for m in pattern.finditer(text):
-            if overlaps_noise(noise, m.start(), m.end()):
-                continue
-            aliases = [m.group()] if acronym is None and m.group() != name else []
-            out.append(Candidate(name, m.start(), m.end(), acronym=acronym or body.get("acronym"),
-                                 country=body.get("country"), kind=body.get("kind"), aliases=aliases))
+        aliases = [m.group()] if acronym is None and m.group() != name else []
+        out.append(Candidate(name, m.start(), m.end(), acronym=acronym or body.get("acronym"),
+                             country=body.get("country"), kind=body.get("kind"), aliases=aliases))
     return out
 
 
@@ -318,7 +326,7 @@ class OrgFinder:
     def __call__(self, doc: Doc) -> Doc:
         from extract.components.org_linking import link_candidates  # noqa: PLC0415 (keeps import graph one-way)
 
-        text = doc.text
+        text = doc_text(doc)
         noise = doc._.get(ATTRS.noise) or []
         candidates = latin_candidates(text, self.lang, noise, doc._.get(ATTRS.acronyms) or [])
         if HAN_RE.search(text):

@@ -19,7 +19,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.attrs import ATTRS, PersonEntity, ensure_extensions, load_resource
+from extract.attrs import ATTRS, PersonEntity, doc_text, ensure_extensions, load_resource
 from extract.components.acronyms import HAN_RE
 from extract.components.noise import overlaps_noise
 
@@ -147,7 +147,7 @@ class PersonFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         noise = doc._.get(ATTRS.noise) or []
-        text = doc.text
+        text = doc_text(doc)
         found = latin_persons(doc, text, self.lang, noise)
         if HAN_RE.search(text):
             found += han_persons(doc, text, noise)

@@ -16,7 +16,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.attrs import ATTRS, ensure_extensions, load_resource
+from extract.attrs import ATTRS, doc_text, ensure_extensions, load_resource
 from extract.components.noise import overlaps_noise
 
 HAN = "\u3400-\u9fff"
@@ -74,7 +74,7 @@ class PlaceFinder:
         noise = doc._.get(ATTRS.noise) or []
         blocked = [(s.start_char, s.end_char) for s in doc.spans.get(ATTRS.org_mentions, [])]
         spans = []
-        for start, end, name in find_places(doc.text, self.lang, noise, blocked):
+        for start, end, name in find_places(doc_text(doc), self.lang, noise, blocked):
             span = doc.char_span(start, end, label=ATTRS.place_label, alignment_mode="expand")
             if span is not None:
                 span._.set(ATTRS.place_name, name)
