@@ -329,3 +329,28 @@ def test_pages_send_a_csp_without_inline_scripts(client):
     for path in ("/static/query.js", "/static/style.css"):
         with client.get(path) as static:
             assert static.status_code == 200
+
+
+def test_linked_data_iri_sends_browsers_to_the_entity_page(client, reader):
+    cecco = iri_of_acronym(reader, "CECCO")
+    path = "/" + cecco.split("/", 3)[3].removeprefix("sinoeu-kg/")
+    response = client.get(path, headers={"Accept": "text/html"})
+    assert response.status_code == 303
+    location = urlsplit(response.headers["Location"])
+    assert location.path == "/entity" and parse_qs(location.query) == {"iri": [cecco]}
+    assert soup_of(client.get(response.headers["Location"])).find("h1").get_text() == \
+        client.get("/entity.json?" + urlencode({"iri": cecco})).get_json()["entity"]["label"]
+
+
+def test_many_mentions_in_one_document_are_folded_into_a_link(app):
+    from flask import render_template_string
+
+    doc = {"iri": "https://w3id.org/sinoeu-kg/id/doc/d1", "label": "d1", "kind": "document"}
+    evidence = [{"document": doc, "sentence": f"Sentence {i} names ACME.", "mention": "ACME", "start": i * 10,
+                 "end": i * 10 + 4, "method": "rules", "confidence": 0.9} for i in range(5)]
+    with app.test_request_context("/"):
+        html = render_template_string('{% from "_macros.html" import evidence_list %}{{ evidence_list(ev) }}', ev=evidence)
+    soup = BeautifulSoup(html, "html.parser")
+    assert [m.get_text() for m in soup.select("q.sentence mark")] == ["ACME", "ACME"]
+    more = soup.select_one("li.more a")
+    assert more.get_text() == "3 more mentions in this document" and more["href"] == entity_href(doc["iri"]) + "#text"
