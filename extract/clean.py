@@ -51,7 +51,7 @@ _TOKEN_RULES = (
     (re.compile(rf"(?<=[{_L}]{{2}})\((?=[^()\s]*[{_L}\d][^()\s]*\))"), " ("),
     (re.compile(rf"\)(?=[{_L}]{{2}})"), ") "),
 )
-_PLAIN_WORD = re.compile(rf"[\"'“„(]?([{_L}]+)[,.;:!?)\"'”]?")
+_SUSPECT = re.compile(rf"[{_L}][.,;:!?][{_L}]|[{_L}]\(|\)[{_L}]|[{_L}]\d|\d[{_L}]")
 _LETTERS_DIGITS = re.compile(rf"([{_L}]{{3,}})(\d)")
 _DIGITS_LETTERS = re.compile(rf"(\d)([{_LOWER}]{{4,}})")
 _PINYIN = re.compile(
@@ -75,13 +75,19 @@ def clean_text(text: str, lang: str) -> CleanText:
 
 # --- repair ---------------------------------------------------------------------------------
 
+@lru_cache(maxsize=1)
+def _wordlist_languages() -> frozenset[str]:
+    """wordfreq languages usable offline (zh, ja, ko need tokenizers we do not ship)."""
+    from wordfreq import available_languages
+
+    return frozenset(available_languages()) - {"zh", "ja", "ko"}
+
+
 @lru_cache(maxsize=200_000)
 def _zipf(word: str, lang: str) -> float:
-    from wordfreq import available_languages as wf_languages, zipf_frequency
+    from wordfreq import zipf_frequency
 
-    if lang not in wf_languages() or lang in ("zh", "ja", "ko"):  # these need tokenizers we do not ship
-        return 0.0
-    return zipf_frequency(word, lang)
+    return zipf_frequency(word, lang) if lang in _wordlist_languages() else 0.0
 
 
 def _best_zipf(word: str, lang: str) -> float:
@@ -103,17 +109,38 @@ def repair_text(text: str, lang: str) -> str:
     """Whitespace-normalised text with glued words split (repeated until nothing changes)."""
     text = normalise_whitespace(text)
     for _ in range(MAX_REPAIR_ROUNDS):
-        repaired = normalise_whitespace(re.sub(r"\S+", lambda m: _repair_token(m.group(0), text, lang), text))
-        if repaired == text:
+        words = DocumentWords.of(text)
+        repairs = {token: fixed for token in set(text.split()) if (fixed := _repair_token(token, words, lang)) != token}
+        if not repairs:
             break
-        text = repaired
+        text = normalise_whitespace(re.sub(r"\S+", lambda m: repairs.get(m.group(0), m.group(0)), text))
     return text
 
 
-def _repair_token(token: str, document: str, lang: str) -> str:
-    plain = _PLAIN_WORD.fullmatch(token)
-    if plain and (len(plain.group(1)) < 5 or _best_zipf(plain.group(1), lang) > 0):  # fast path: a known word
-        return token
+@dataclass
+class DocumentWords:
+    """What the document itself says about its words, counted once per repair round."""
+
+    words: Counter  # word runs, case kept
+    folded: Counter  # word runs, casefolded
+    pairs: set  # adjacent word pairs "A B"
+
+    @classmethod
+    def of(cls, text: str) -> "DocumentWords":
+        words = Counter(_WORD_RUN.findall(text))
+        folded: Counter = Counter()
+        for word, n in words.items():
+            folded[word.casefold()] += n
+        pairs = {f"{a} {b}" for a, b in re.findall(rf"(?<![{_L}])(?=([{_L}]+) ([{_L}]+))", text)}
+        return cls(words, folded, pairs)
+
+
+_NO_WORDS = DocumentWords(Counter(), Counter(), set())
+
+
+def _repair_token(token: str, document: DocumentWords, lang: str) -> str:
+    if not _SUSPECT.search(token) and all(len(run) < 5 or _best_zipf(run, lang) > 0 for run in _WORD_RUN.findall(token)):
+        return token  # fast path: no glue between letters, digits and punctuation, only known words
     if _URLISH.search(token):
         return token
     for pattern, replacement in _TOKEN_RULES:
@@ -123,7 +150,7 @@ def _repair_token(token: str, document: str, lang: str) -> str:
     return _WORD_RUN.sub(lambda m: split_glued_word(m.group(0), lang, document), token)
 
 
-def split_glued_word(word: str, lang: str, document: str = "") -> str:
+def split_glued_word(word: str, lang: str, document: DocumentWords = _NO_WORDS) -> str:
     """``word`` with one space where two glued words meet, or unchanged when unsure.
 
     >>> split_glued_word("Centerfor", "de"), split_glued_word("desPilotprojekts", "de")
@@ -133,7 +160,7 @@ def split_glued_word(word: str, lang: str, document: str = "") -> str:
     """
     if len(word) < 5 or re.search(f"[{_UPPER}]{{2}}", word) or _best_zipf(word, lang) > 0:
         return word
-    if document and len(re.findall(rf"(?<![{_L}]){re.escape(word)}(?![{_L}])", document, re.I)) >= 2:
+    if document.folded[word.casefold()] >= 2:
         return word  # spelled the same way twice: a deliberate name ("Goldwind"), not a slip
     camel = [i for i in range(1, len(word)) if word[i - 1].islower() and word[i].isupper()]
     if len(camel) == 1:
@@ -143,7 +170,7 @@ def split_glued_word(word: str, lang: str, document: str = "") -> str:
     return _split_lower(word, lang, document)
 
 
-def _split_camel(word: str, i: int, lang: str, document: str) -> str:
+def _split_camel(word: str, i: int, lang: str, document: DocumentWords) -> str:
     left, right = word[:i], word[i:]
     if left.islower():  # "desPilotprojekts", "fürIndustrie": a common word glued to the next
         common_left = len(left) >= 2 and _best_zipf(left, lang) >= 4.0 or len(left) >= 6  # "eBay" stays
@@ -152,11 +179,11 @@ def _split_camel(word: str, i: int, lang: str, document: str) -> str:
         good = (min(len(left), len(right)) >= 4 and min(_best_zipf(left, lang), _best_zipf(right, lang)) >= PART_ZIPF
                 and not (_is_pinyin(left) and _is_pinyin(right)))
     else:  # where nouns are not capitalised, "PowerChina" is a brand unless the text also writes "Power China"
-        good = f"{left} {right}" in document
+        good = f"{left} {right}" in document.pairs
     return f"{left} {right}" if good else word
 
 
-def _split_lower(word: str, lang: str, document: str) -> str:
+def _split_lower(word: str, lang: str, document: DocumentWords) -> str:
     candidates = []
     for i in range(2, len(word) - 1):
         left, right = word[:i], word[i:]
@@ -170,8 +197,7 @@ def _split_lower(word: str, lang: str, document: str) -> str:
             # or after a rare word the document itself uses alone ("Taicang|ausgerichtet")
             function_join = max(zl, zr) >= FUNCTION_WORD_ZIPF and min(zl, zr) >= 2.0
             name_join = (left[0].isupper() and 0 < _zipf(left, lang) < PART_ZIPF and zr >= 3.5 and len(right) >= 5
-                         and re.search(rf"(?<![{_L}]){re.escape(left)}(?![{_L}])", document)
-                         and not re.search(rf"(?<![{_L}]){re.escape(right.capitalize())}(?![{_L}])", document))
+                         and document.words[left] > 0 and document.words[right.capitalize()] == 0)
             good = function_join or name_join
         elif word[0].isupper():  # a capitalised unknown word is likely a name ("Goldwind"): function words only
             good = max(zl, zr) >= FUNCTION_WORD_ZIPF and min(zl, zr) >= PART_ZIPF

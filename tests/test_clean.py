@@ -343,3 +343,14 @@ def test_doctests_of_the_module():
 
     result = doctest.testmod(extract.clean)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_a_large_document_is_cleaned_in_bounded_time():
+    import time
+
+    paragraphs = [f"Paragraph {i}: the ports of Graz{i % 7} and Harbin signed memorandum number {i} on heating." for i in range(6000)]
+    text = "\n\n".join(paragraphs)  # about 600 KB, every paragraph different
+    started = time.process_time()
+    result = clean_text(text, "en")
+    assert time.process_time() - started < 30
+    assert "".join(result.text.split()) == "".join(text.split())
