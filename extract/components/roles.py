@@ -36,7 +36,8 @@ from extract.components.event_attrs import (
 )
 from extract.components.events import EVENT_INDEX, EventIndex, lead_date
 
-FIRST_ORG_CHARS = 60  # the organization nearest a trigger stands at most this far from it
+FIRST_ORG_CHARS = 60  # the organization nearest a trigger stands at most this far before it ...
+FIRST_ORG_CHARS_AFTER = 30  # ... or this far after it ("hosted by the", "wśród nich ... urzędnicy")
 LIST_GAP_CHARS = 45  # consecutive members of one list stand at most this far apart
 
 
@@ -147,11 +148,11 @@ def listed_orgs(text: str, orgs: list[OrgMention], regions, hit: TriggerHit) -> 
             continue
         backwards = b <= hit.start
         inside.sort(key=lambda o: -o.end if backwards else o.start)
-        edge = hit.start if backwards else hit.end
-        for o in inside:
+        edge = b if backwards else a
+        first_limit = FIRST_ORG_CHARS if backwards or hit.person_role else FIRST_ORG_CHARS_AFTER
+        for i, o in enumerate(inside):
             gap = text[o.end:edge] if backwards else text[edge:o.start]
-            limit = FIRST_ORG_CHARS if edge in (hit.start, hit.end) else LIST_GAP_CHARS
-            if len(gap) > limit:
+            if len(gap) > (first_limit if i == 0 else LIST_GAP_CHARS):
                 break
             out.append(o)
             edge = o.start if backwards else o.end
@@ -292,7 +293,12 @@ def _new_signing_event(hit: TriggerHit, sentence, text: str, events: list[EventE
         found = re.search(objects or r"(?!)", text[sentence[0]:hit.start]) if objects else None
         rest = text[sentence[0]:hit.start] if found else rest
     if found:
-        tail = re.split(r"[,;，；。]", rest[found.start():])[0]
+        head_start = found.start()
+        for word in reversed(re.findall(r"\S+\s*$|\S+\s+", rest[:head_start])[-3:]):
+            if word.strip().lower() in _ARTICLES or not word.strip().isalpha() or word[:1].isupper() and lang != "de":
+                break
+            head_start -= len(word)  # "a strategic cooperation agreement": the modifiers belong to the name
+        tail = re.split(r"[,;，；。]", rest[head_start:])[0]
         name = " ".join(tail.split()[:14]).rstrip(".") if lang != "zh" else text[hit.start:hit.end] + tail[:20]
     else:
         name = re.split(r"[,;，；。.]", text[hit.start:clause_end])[0].strip()
@@ -312,7 +318,8 @@ def _focus_event(index: EventIndex, sentence, events: list[EventEntity]) -> Even
     return max(seen, key=lambda m: m.end).event if seen else None
 
 
-_SPECIFICITY = {"attendee": 0}
+_ARTICLES = {"a", "an", "the", "ein", "eine", "einen", "einer", "die", "der", "das", "den", "un", "une", "una", "uno",
+             "il", "lo", "la", "le", "les", "el", "los", "las", "des", "du", "de", "its", "their", "two", "three"}
 
 
 def clean_roles(roles: list[RoleMention], drop_redundant_attendees: bool) -> list[RoleMention]:
