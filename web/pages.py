@@ -314,7 +314,7 @@ def shared_event_graph(members: dict[str, list[str]], max_nodes: int) -> nx.Grap
 def _pack_components(graph: nx.Graph, width: int) -> tuple[dict, int]:
     """Positions in SVG units for every node, and the drawing's height."""
     groups = sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: (-len(c), c[0]))
-    unit, pad, gap = 100, 50, 30
+    unit, pad, gap = 80, 90, 40
     positions: dict[str, tuple[float, float]] = {}
     x = y = row_height = 0.0
     for group in groups:
@@ -333,7 +333,7 @@ def _pack_components(graph: nx.Graph, width: int) -> tuple[dict, int]:
                                round(pad + y + (py - min(ys)) / span * (side - gap), 1))
         x += side + gap
         row_height = max(row_height, side)
-    return positions, int(y + row_height + 2 * pad) if groups else 200
+    return positions, int(max(p[1] for p in positions.values()) + pad) if groups else 200
 
 
 def network():
