@@ -164,6 +164,13 @@ def long_form(phrase: list[Word], acronym: str, res: dict) -> list[Word]:
             sub = long_form(phrase, part, res)
             if sub is not phrase:
                 return sub
+    heads = head_set(res)
+    for start in starts:
+        tail = phrase[start:]
+        while tail and (tail[0].text in articles or tail[0].text in connectors):
+            tail = tail[1:]
+        if tail and tail[0].text in heads:
+            return tail if start else phrase
     return phrase
 
 

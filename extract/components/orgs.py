@@ -245,15 +245,17 @@ def _part_candidates(text, part, res, countries, place_names, non_org, defs_by_p
     if paren and paren in countries and surface not in place_names:
         return [Candidate(surface, start, end, country=countries[paren], kind="company")]
     tail = best_tail(part, res)
-    if tail is not part and _subunit_parent(part, res) is None and (qualifies(tail, res) or len(tail) == 1):
-        return [_phrase_candidate(text, tail, res)]
-    if qualifies(part, res) and surface not in place_names:
-        parent = _subunit_parent(part, res)
+    parent = _subunit_parent(part, res)
+    cand = None
+    if tail is not part and parent is None and (qualifies(tail, res) or len(tail) == 1):
+        cand = _phrase_candidate(text, tail, res)
+    elif qualifies(part, res) and surface not in place_names:
         if parent is not None and qualifies(parent, res):
             cand = _phrase_candidate(text, parent, res)
             cand.aliases.append(surface)
             return [cand]
         cand = _phrase_candidate(text, part, res)
+    if cand is not None:
         if paren and " " not in paren and paren[:1].isupper() and not is_acronym(paren) and paren not in countries:
             cand.aliases.append(paren)
         return [cand]

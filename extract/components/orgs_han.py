@@ -151,8 +151,10 @@ def _segment_candidate(text, start, end, suffixes, subunits, generic, before, af
     if before in res.get("venue_before", []) and end == region_end and after in res.get("venue_after", []):
         return None
     inside = [a for a in suffixes if start <= a[1] and a[2] <= end]
-    cand = Candidate(name, start, end)
     last = inside[-1]
+    if last[1] - start < 2:
+        return None
+    cand = Candidate(name, start, end)
     if text[last[1]:last[2]] in subunits and len(inside) > 1 and inside[-2][2] - start >= 3:
         cand.name = text[start:inside[-2][2]]
         cand.aliases.append(name)
