@@ -13,11 +13,14 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from bs4 import BeautifulSoup
 
 from extract.records import ExtractionRecord, NoiseSpan, Organization, Event, RoleFact, Span
 from graph.store import open_store
 from tests.fixtures_store import load_gold_records
+from web.pages import text_segments
 
 PREFIXES = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX org: <http://www.w3.org/ns/org#>
@@ -354,3 +357,27 @@ def test_many_mentions_in_one_document_are_folded_into_a_link(app):
     assert [m.get_text() for m in soup.select("q.sentence mark")] == ["ACME", "ACME"]
     more = soup.select_one("li.more a")
     assert more.get_text() == "3 more mentions in this document" and more["href"] == entity_href(doc["iri"]) + "#text"
+
+
+@settings(deadline=None)
+@given(st.text(max_size=80), st.lists(st.tuples(st.integers(0, 90), st.integers(0, 90), st.booleans()), max_size=8),
+       st.lists(st.tuples(st.integers(0, 90), st.integers(0, 90)), max_size=3))
+def test_text_segments_cover_the_text_exactly_once(text, mentions, noise):
+    spans = [{"start": min(a, b), "end": max(a, b), "role_trigger": role,
+              "entity": {"iri": f"urn:x:{a}-{b}", "label": "x", "kind": "org"}} for a, b, role in mentions]
+    noisy = [{"start": min(a, b), "end": max(a, b), "reason": "r"} for a, b in noise]
+    pieces = text_segments(text, noisy, spans)
+    assert "".join(p["text"] for p in pieces) == text
+    position = 0
+    for piece in pieces:
+        end = position + len(piece["text"])
+        inside = [m for m in spans if not m["role_trigger"] and m["start"] <= position and end <= m["end"]]
+        if piece["entity"] is not None:
+            assert piece["entity"] in [m["entity"] for m in inside]
+            assert min(m["end"] - m["start"] for m in inside) == \
+                next(m["end"] - m["start"] for m in inside if m["entity"] == piece["entity"])
+        else:
+            assert not inside or not piece["text"]
+        assert (piece["noise"] is not None) == any(n["start"] <= position and end <= n["end"] for n in noisy) \
+            or not piece["text"]
+        position = end
