@@ -44,7 +44,7 @@ _TOKEN = re.compile(
 _DETERMINERS = {
     "the", "a", "an", "this", "that", "these", "its", "their", "our", "first", "major",
     "das", "die", "dem", "den", "ein", "eine", "einer", "le", "la", "les", "l", "il", "lo", "gli", "el", "los", "las",
-    "un", "una", "une", "beim", "im", "am", "w", "we", "na",
+    "un", "una", "une", "beim", "im", "am", "w", "we", "na", "het", "een", "den", "det", "o", "os", "as",
 }
 _EN_CONNECTORS = {"of", "and", "for", "in", "on", "the", "to", "at", "&", "de", "du", "des", "der", "di", "del"}
 _PRE_HEAD_JOINERS = {"and", "&"}  # "Green and Sustainable Development Conference"; other connectors end a pre-head
