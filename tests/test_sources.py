@@ -209,3 +209,18 @@ def test_doctests_of_the_module():
 
     result = doctest.testmod(extract.sources)
     assert result.failed == 0 and result.attempted > 0
+
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.binary(max_size=3000), st.text(max_size=1000).map(lambda t: t.encode("utf-8"))),
+       st.sampled_from([".txt", ".md", ".html", ".jsonl"]))
+def test_any_bytes_give_a_document_or_an_error_never_an_exception(tmp_path, data, suffix):
+    path = tmp_path / f"fuzz{suffix}"
+    path.write_bytes(data)
+    for result in read_sources(path, max_bytes=MB):
+        assert isinstance(result, (SourceDocument, DocumentError))
+        if isinstance(result, SourceDocument):
+            assert result.text.strip() and "\x00" not in result.text
