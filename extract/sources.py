@@ -27,6 +27,7 @@ CHAOS_LIMIT = 0.25  # charset-normalizer "mess" ratio above which a guess is not
 _DATE_HEADER = re.compile(r"\A[ \t\ufeff]*date[ \t]+(\d{4}(?:-\d{2}(?:-\d{2})?)?)\b[ \t]*")
 _DATE_VALUE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+_HTML_LANG = re.compile(rb"""<html[^>]*?\blang\s*=\s*["']?([A-Za-z]{2,3})\b""", re.I)
 _TAG = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>")
 _VOID_TAGS = {
     b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta",
@@ -242,9 +243,10 @@ def _html_document(path: Path, data: bytes) -> SourceDocument:
     if not body.strip():
         raise DocumentError(where, "no main text found in the HTML page (is it a navigation or script-only page?)")
     date = _DATE_VALUE.match(result.date or "")
+    declared_lang = _HTML_LANG.search(data[:4096])
     return SourceDocument(
-        id=path.stem, text=body, source=result.url or where,
-        date=date.group(0) if date else None, lang=None, title=result.title or None,
+        id=path.stem, text=body, source=result.url or where, date=date.group(0) if date else None,
+        lang=declared_lang.group(1).decode("ascii").lower() if declared_lang else None, title=result.title or None,
     )
 
 

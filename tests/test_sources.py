@@ -68,6 +68,7 @@ def test_html_main_text_and_metadata(tmp_path):
     assert doc.source == "https://news.example.org/graz-harbin"
     assert "district heating" in doc.text and "two pilot districts" in doc.text
     assert "Imprint" not in doc.text
+    assert doc.lang is None
 
 
 def test_jsonl_bad_line_names_path_and_line_and_others_go_on(tmp_path):
@@ -186,11 +187,11 @@ def test_seeds_are_read_with_their_header_dates(seeds_dir):
 def test_html_declared_charset_is_honoured(tmp_path):
     path = tmp_path / "cp.htm"
     sentence = "Die Städte Düsseldorf und Shenyang gründen ein gemeinsames Büro für Wasserstoff und Häfen. "
-    html = ('<html><head><meta charset="windows-1252"><title>Büro</title></head><body><article><p>'
+    html = ('<html lang="de-AT"><head><meta charset="windows-1252"><title>Büro</title></head><body><article><p>'
             + sentence * 4 + "</p></article></body></html>")
     path.write_bytes(html.encode("cp1252"))
     doc = read_one(path)
-    assert "Düsseldorf und Shenyang" in doc.text and doc.title == "Büro"
+    assert "Düsseldorf und Shenyang" in doc.text and doc.title == "Büro" and doc.lang == "de"
 
 
 def test_jsonl_oversized_line_is_one_error(tmp_path):
