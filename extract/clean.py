@@ -40,20 +40,20 @@ FUNCTION_WORD_ZIPF = 5.5  # "und", "wurde", "for": a part this frequent is a wor
 PART_ZIPF = 3.0  # both parts of a split must be at least this common
 MAX_REPAIR_ROUNDS = 5
 
-_L = "A-Za-zÀ-ÖØ-öø-ɏ"  # Latin letters, accented included
-_LOWER = "a-zß-öø-ÿ"
-_UPPER = "A-ZÀ-ÖØ-Þ"
+_L = "A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ"  # Latin letters, accented included (Extended-A/B and Additional)
 _WORD_RUN = re.compile(rf"[{_L}]+")
 _URLISH = re.compile(r"://|www\.|@|\.(?:com|org|net|eu|de|pl|it|fr|es|cn|uk|html?)\b", re.I)
 _TOKEN_RULES = (
-    (re.compile(rf"(?<=[{_LOWER}]{{2}})([.,;:!?])(?=[{_UPPER}][{_LOWER}])"), r"\1 "),
+    # "unterstützen.Der", "dąży.Nasza": sentence glued to the next (lower, lower, mark, Upper, lower)
+    (re.compile(rf"(?<=[{_L}]{{2}})([.,;:!?])(?=[{_L}]{{2}})"),
+     lambda m: m.group(1) + " " if _glued_sentence(m.string, m.start()) else m.group(1)),
     (re.compile(rf"(?:(?<=[{_L}]{{2}})|(?<=\)))([,;])(?=[{_L}]{{2}})"), r"\1 "),
     (re.compile(rf"(?<=[{_L}]{{2}})\((?=[^()\s]*[{_L}\d][^()\s]*\))"), " ("),
     (re.compile(rf"\)(?=[{_L}]{{2}})"), ") "),
 )
 _SUSPECT = re.compile(rf"[{_L}][.,;:!?][{_L}]|[{_L}]\(|\)[{_L}]|[{_L}]\d|\d[{_L}]")
 _LETTERS_DIGITS = re.compile(rf"([{_L}]{{3,}})(\d)")
-_DIGITS_LETTERS = re.compile(rf"(\d)([{_LOWER}]{{4,}})")
+_DIGITS_LETTERS = re.compile(rf"(\d)([{_L}]{{4,}})")
 _PINYIN = re.compile(
     r"(?:(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|"
     r"er|in|un|ia|ie|iu|ua|uo|ui|ue|a|o|e|i|u|ü)){1,2}", re.I)
@@ -138,6 +138,11 @@ class DocumentWords:
 _NO_WORDS = DocumentWords(Counter(), Counter(), set())
 
 
+def _glued_sentence(token: str, at: int) -> bool:
+    """Two lower-case letters, the mark at ``at``, then an upper-case and a lower-case letter."""
+    return token[at - 2:at].islower() and token[at + 1].isupper() and token[at + 2].islower()
+
+
 def _repair_token(token: str, document: DocumentWords, lang: str) -> str:
     if not _SUSPECT.search(token) and all(len(run) < 5 or _best_zipf(run, lang) > 0 for run in _WORD_RUN.findall(token)):
         return token  # fast path: no glue between letters, digits and punctuation, only known words
@@ -158,7 +163,7 @@ def split_glued_word(word: str, lang: str, document: DocumentWords = _NO_WORDS) 
     >>> split_glued_word("HuaDong", "en"), split_glued_word("Stadtverwaltung", "de")
     ('HuaDong', 'Stadtverwaltung')
     """
-    if len(word) < 5 or re.search(f"[{_UPPER}]{{2}}", word) or _best_zipf(word, lang) > 0:
+    if len(word) < 5 or any(a.isupper() and b.isupper() for a, b in zip(word, word[1:])) or _best_zipf(word, lang) > 0:
         return word
     if document.folded[word.casefold()] >= 2:
         return word  # spelled the same way twice: a deliberate name ("Goldwind"), not a slip

@@ -75,6 +75,12 @@ def test_punctuation_and_digit_joins():
         "Es kamen etwa 150.000 Gäste, darunter viele. Der Rest blieb bis 2028 klimaneutral in der Group (CCTC).")
 
 
+def test_glued_sentences_with_accented_letters():
+    assert clean_text("Miasto się rozwija.Łódź i Chengdu współpracują.", "pl").text == (
+        "Miasto się rozwija. Łódź i Chengdu współpracują.")
+    assert clean_text("Sp.Zo.o. and U.S.Army stay", "en").text == "Sp.Zo.o. and U.S.Army stay"
+
+
 def test_urls_emails_and_acronyms_are_not_touched():
     text = "Mail info@example.org or see https://example.org/News.Today,Now and MIIT-CIETC, CO2, PM2.5."
     assert clean_text(text, "en").text == text
