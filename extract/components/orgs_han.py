@@ -71,9 +71,12 @@ def _regions(text: str) -> list[tuple[int, int, list[tuple[str, int, int]], str 
     from extract.components.persons import _han_name_at  # noqa: PLC0415 (persons does not import this module)
 
     stops = load_resource("zh", "persons").get("name_stops", [])
+    honorifics = load_resource("zh", "persons").get("honorifics_after", [])
     regions = []
     start, inner, before = 0, [], None
     for kind, s, e in _atoms(text) + [("X", len(text), len(text))]:
+        if s < start:  # inside a person's name skipped after a post title
+            continue
         if kind in ("S", "SOFT"):
             inner.append((kind, s, e))
             continue
@@ -82,7 +85,9 @@ def _regions(text: str) -> list[tuple[int, int, list[tuple[str, int, int]], str 
         start, inner, before = e, [], text[s:e]
         if kind == "P":
             name = _han_name_at(text, e, stops)
-            start = name[1] if name else start
+            if name:
+                start = name[1]
+                start += next((len(h) for h in honorifics if text.startswith(h, start)), 0)
     return regions
 
 

@@ -109,6 +109,7 @@ def han_persons(doc: Doc, text: str, noise) -> list[tuple[str, str | None, str |
     org_spans = sorted((s.start_char, s.end_char, names.get(s._.get(ATTRS.org_key)))
                        for s in doc.spans.get(ATTRS.org_mentions, []))
     found = []
+    named = []
     for m in post_re.finditer(text):
         located = _han_name_at(text, m.end(), stops)
         if located is None or overlaps_noise(noise, m.start(), located[1]):
@@ -116,10 +117,14 @@ def han_persons(doc: Doc, text: str, noise) -> list[tuple[str, str | None, str |
         start, end = located
         if any(s < end and start < e for s, e, _ in org_spans) or post_re.match(text, start):
             continue
+        named.append((m, start, end))
+    name_ends = [end for _, _, end in named]
+    for m, start, end in named:
         name = text[start:end]
         item_end = m.end()
         while True:
             item_start = max(text.rfind(c, 0, item_end) for c in "，。、；：,;:\n") + 1
+            item_start = max([item_start] + [e for e in name_ends if e <= m.start() and e > item_start])
             org = [o for o in org_spans if item_start <= o[0] and o[1] <= item_end - 1]
             post_start = org[-1][1] if org else _post_start(text, item_start, item_end, post_re)
             found.append((name, text[post_start:item_end], org[-1][2] if org else None, start, end))
