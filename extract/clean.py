@@ -441,9 +441,11 @@ def _flag_duplicates(kept: list[_Line], flagged: dict[int, str], tokens: dict[in
             if truncated and len(line.text) - at >= 20 and later.text.startswith(line.text[at:].rstrip(".… ")):
                 flagged[line.index] = "duplicate"
                 continue
+            if line.text in later.text and later.text != line.text:
+                continue  # a title repeated as the lead's first sentence: the lead is the story
             a, b = tokens[line.index], tokens[later.index]
-            if later.text == line.text or (min(len(a), len(b)) >= 6 and len(a & b) / min(len(a), len(b)) >= 0.7
-                                           and min(len(a), len(b)) / max(len(a), len(b)) >= 0.5):
+            if later.text == line.text or (min(len(a), len(b)) >= 8 and len(a & b) / min(len(a), len(b)) >= 0.7
+                                           and min(len(a), len(b)) / max(len(a), len(b)) >= 0.7):
                 flagged[later.index] = "duplicate"
 
 

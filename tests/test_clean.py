@@ -170,6 +170,12 @@ def test_unrelated_first_headline_and_truncated_teaser():
         (f"Graz and Harbin partner on heat: officials at the signing. {lead[:60]}", "duplicate")]
 
 
+def test_a_lead_repeating_the_title_is_not_a_duplicate():
+    text = ("Graz and Harbin agree on district heating pilot with shared engineering teams\n"
+            "Graz and Harbin agree on district heating pilot with shared engineering teams, officials said on Monday in Graz.")
+    assert clean_text(text, "en").noise == []
+
+
 def test_plain_story_has_no_noise():
     assert clean_text(BODY, "en").noise == []
 
