@@ -274,7 +274,13 @@ class _Line:
 
 
 def find_noise(text: str, lang: str) -> list[NoiseSpan]:
-    """Noise spans of ``text``: sorted, non-overlapping, each with a reason."""
+    """Noise spans of ``text``: sorted, non-overlapping, each with a reason.
+
+    Reasons: site-chrome, section-label, byline, contact, link, copyright, source-line,
+    end-marker, wire-credit, cookie-banner, tag-list, link-list, advertisement,
+    editorial-label, duplicate, unrelated-headline; overlapping spans are merged and
+    their reasons joined with "+" ("duplicate+wire-credit").
+    """
     res = _noise_resources()
     lines = [_Line(i, m.start(), m.end(), m.group(0)) for i, m in enumerate(re.finditer(r"[^\n]+", text))]
     flagged: dict[int, str] = {}
