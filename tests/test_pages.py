@@ -349,7 +349,7 @@ def test_many_mentions_in_one_document_are_folded_into_a_link(app):
     from flask import render_template_string
 
     doc = {"iri": "https://w3id.org/sinoeu-kg/id/doc/d1", "label": "d1", "kind": "document"}
-    evidence = [{"document": doc, "sentence": f"Sentence {i} names ACME.", "mention": "ACME", "start": i * 10,
+    evidence = [{"document": doc, "sentence": f"Sentence {i} names ACME.", "mention": "ACME", "before": None, "start": i * 10,
                  "end": i * 10 + 4, "method": "rules", "confidence": 0.9} for i in range(5)]
     with app.test_request_context("/"):
         html = render_template_string('{% from "_macros.html" import evidence_list %}{{ evidence_list(ev) }}', ev=evidence)

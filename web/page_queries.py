@@ -264,15 +264,17 @@ def evidence_for(store, bodies) -> dict[str, list[dict]]:
     bodies = sorted({b for b in bodies if b})
     if not bodies:
         return {}
-    rows = _rows(store, f"""SELECT ?body ?ann ?doc ?sentence ?start ?end ?method ?confidence ?mention WHERE {{
+    rows = _rows(store, f"""SELECT ?body ?ann ?doc ?sentence ?start ?end ?method ?confidence ?mention ?before WHERE {{
         VALUES ?body {{ {_values(bodies)} }}
         ?ann oa:hasBody ?body ; oa:hasTarget ?target .
         OPTIONAL {{ ?target oa:hasSource ?source }}
         BIND(COALESCE(?source, ?target) AS ?doc)
+        OPTIONAL {{ ?ann sino:sentence ?sentence }}
         OPTIONAL {{ ?target oa:hasSelector ?sel . ?sel oa:start ?start ; oa:end ?end .
                    OPTIONAL {{ ?doc sino:text ?text }}
-                   BIND(SUBSTR(?text, ?start + 1, ?end - ?start) AS ?mention) }}
-        OPTIONAL {{ ?ann sino:sentence ?sentence }}
+                   BIND(SUBSTR(?text, ?start + 1, ?end - ?start) AS ?mention)
+                   BIND(IF(?start < STRLEN(COALESCE(?sentence, "")), 0, ?start - STRLEN(COALESCE(?sentence, ""))) AS ?from)
+                   BIND(SUBSTR(?text, ?from + 1, ?start - ?from) AS ?before) }}
         OPTIONAL {{ ?ann sino:method ?method }}
         OPTIONAL {{ ?ann sino:confidence ?confidence }}
     }} ORDER BY ?doc ?start""")
@@ -281,6 +283,7 @@ def evidence_for(store, bodies) -> dict[str, list[dict]]:
     for r in rows:
         found.setdefault(r["body"], []).append({
             "document": docs[r["doc"]], "sentence": _plain(r["sentence"]), "mention": _plain(r["mention"]),
+            "before": _plain(r["before"]),
             "start": _int(r["start"]), "end": _int(r["end"]), "method": _plain(r["method"]),
             "confidence": float(str(r["confidence"])) if r["confidence"] is not None else None})
     return found

@@ -209,17 +209,23 @@ _twin("/entity", "entity", entity)
 
 
 @bp.app_template_global("highlight")
-def highlight(sentence: str | None, mention: str | None) -> dict | None:
-    """Split a sentence around the first occurrence of the mention (case-insensitive).
+def highlight(sentence: str | None, mention: str | None, before: str | None = None) -> dict | None:
+    """Split a sentence around the mention: the occurrence whose preceding words match
+    ``before`` (the document text just before the mention; the longest such match),
+    else the first one.
 
-    >>> highlight("Met CECCO in Lyon.", "cecco")
+    >>> highlight("Met CECCO in Lyon.", "CECCO")
     {'before': 'Met ', 'mark': 'CECCO', 'after': ' in Lyon.'}
+    >>> highlight("CECCO and CECCO again.", "CECCO", before="Intro. CECCO and ")["before"]
+    'CECCO and '
     """
     if not sentence:
         return None
-    at = sentence.casefold().find(mention.casefold()) if mention else -1
-    if at < 0 or len(sentence.casefold()) != len(sentence):
+    places = [m.start() for m in re.finditer(re.escape(mention), sentence)] if mention else []
+    if not places:
         return {"before": sentence, "mark": "", "after": ""}
+    fitting = [at for at in places if before is not None and before.endswith(sentence[:at])]
+    at = max(fitting) if fitting else places[0]
     return {"before": sentence[:at], "mark": sentence[at: at + len(mention)], "after": sentence[at + len(mention):]}
 
 
