@@ -222,6 +222,15 @@ def _is_pinyin(part: str) -> bool:
 
 # --- noise ----------------------------------------------------------------------------------
 
+def _lower_pattern(pattern: str) -> str:
+    r"""Lower-case a regex's letters but not its escapes (``\S`` stays ``\S``).
+
+    >>> _lower_pattern(r"We\s+Use\S*")
+    'we\\s+use\\S*'
+    """
+    return re.sub(r"\\.|[^\\]+", lambda m: m.group(0) if m.group(0).startswith("\\") else m.group(0).lower(), pattern)
+
+
 @lru_cache(maxsize=None)
 def _noise_resources() -> dict:
     """Every language's noise.json merged (chrome language need not be the story's language)."""
@@ -238,7 +247,7 @@ def _noise_resources() -> dict:
         "line": [(reason, re.compile(rf"^(?:{'|'.join(p)})$", re.I)) for reason, p in merged["line"].items()],
         "inline": [(reason, re.compile("|".join(p))) for reason, p in merged["inline"].items()],
         # searched in lower-cased lines: case-insensitive alternations are slow in ``re``
-        "cookie": re.compile("|".join(p.lower() for p in merged["cookie_phrases"])),
+        "cookie": re.compile("|".join(_lower_pattern(p) for p in merged["cookie_phrases"])),
         "ad": re.compile("|".join(re.escape(p.lower()) for p in merged["ad_phrases"])),
         "tag": re.compile(rf"^(?:{'|'.join(map(re.escape, merged['tag_labels']))})\s*:?(\s.*)?$", re.I),
         "editorial": re.compile(rf"^(?:\d+[.)]\s*)?(?:{'|'.join(map(re.escape, merged['editorial_labels']))})(?:\s*\d+)?\s*[.:]?$", re.I),

@@ -366,3 +366,30 @@ def test_a_large_document_is_cleaned_in_bounded_time():
     result = clean_text(text, "en")
     assert time.process_time() - started < 30
     assert "".join(result.text.split()) == "".join(text.split())
+
+
+@pytest.mark.parametrize("lang, story, chrome", [
+    ("fr", "La métropole de Lyon et la ville de Wuhan ont signé un accord sur la mobilité propre et les bus électriques.",
+     ["Rechercher", "Lecture : 3 min", "Nous utilisons des cookies pour améliorer le site.\nTout accepter", "Tous droits réservés"]),
+    ("es", "El Ayuntamiento de Valencia y el puerto de Shenzhen firmaron un memorando sobre logística verde y datos.",
+     ["Buscar", "Leer más", "Utilizamos cookies para mejorar su experiencia.\nAceptar", "Todos los derechos reservados"]),
+    ("it", "Il Comune di Torino e la provincia del Sichuan hanno firmato un accordo sulla mobilità elettrica urbana.",
+     ["Cerca nel sito", "Tempo di lettura: 4 minuti", "Questo sito utilizza cookie tecnici.\nAccetto", "Riproduzione riservata"]),
+    ("pl", "Miasto Wrocław i prowincja Guangdong podpisały umowę o współpracy w dziedzinie energetyki i transportu.",
+     ["Szukaj", "Czas czytania: 2 min.", "Używamy plików cookies, aby ułatwić korzystanie z serwisu.\nOK", "Wszelkie prawa zastrzeżone"]),
+    ("de", "Die Hansestadt Bremen und die Stadt Qingdao vereinbarten eine Partnerschaft für Offshore-Windenergie.",
+     ["Suche", "Lesezeit: 3 Minuten", "Wir verwenden Cookies, um die Seite zu verbessern.\nAlle akzeptieren", "Alle Rechte vorbehalten"]),
+    ("en", "The port of Antwerp and the city of Tianjin opened a joint office for green shipping corridors in May.",
+     ["Skip to content", "5 min read", "This website uses cookies to give you the best experience.\nAccept", "All rights reserved"]),
+    ("zh", "德国汉堡市与中国上海市签署了绿色港口合作备忘录,双方将在氢能和航运领域开展合作,并建立联合工作组。",
+     ["搜索", "责任编辑:王明", "本网站使用cookies以改善体验。\n同意", "版权所有 © 2024 某某网"]),
+])
+def test_chrome_in_seven_languages(lang, story, chrome):
+    search, reading, cookie, footer = chrome
+    text = f"{search}\n{reading}\n\n{story}\n\n{cookie}\n{footer}"
+    result = clean_text(text, lang)
+    found = [result.text[n.start:n.end] for n in result.noise]
+    assert found[0] == f"{search}\n{reading}"
+    assert found[-1].endswith(footer) and cookie in found[-1]
+    story_at = result.text.index(story)
+    assert not any(n.start < story_at + len(story) and story_at < n.end for n in result.noise)
