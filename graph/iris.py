@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote
 
 DEFAULT_BASE_IRI = "https://w3id.org/sinoeu-kg/"
@@ -23,6 +24,7 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _LEADING_THE = re.compile(r"^the\s+")
 
 
+@lru_cache(maxsize=262144)
 def norm(text: str) -> str:
     """The gold README's name normalisation: NFKC, casefold, drop a leading "the ",
     delete whitespace, punctuation and symbols.

@@ -34,7 +34,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import combinations
 from pathlib import Path
 from typing import Iterable
@@ -96,9 +96,16 @@ class IdentityMap:
         """Is ``name`` the entity's one preferred label in ``lang`` (others become altLabels)?"""
         return self.preferred.get((iri, lang)) == name
 
+    @cached_property
+    def _by_doc(self) -> dict[str, list[tuple[MentionKey, str]]]:
+        by_doc: dict[str, list[tuple[MentionKey, str]]] = defaultdict(list)
+        for key, iri in self.iris.items():
+            by_doc[key[1]].append((key, iri))
+        return by_doc
+
     def signature(self, doc_id: str) -> str:
         """Hash of everything identity contributes to one document's graph (to skip rewrites)."""
-        mine = sorted((k, v) for k, v in self.iris.items() if k[1] == doc_id)
+        mine = sorted(self._by_doc.get(doc_id, []))
         lang = self.doc_langs.get(doc_id)
         prefs = sorted({(v, self.preferred.get((v, lang), "")) for k, v in mine if k[0] == "org"})
         return hashlib.sha256(json.dumps([mine, prefs]).encode()).hexdigest()
@@ -117,6 +124,7 @@ def _public_bodies() -> tuple[list[tuple[int, str, re.Pattern]], dict[str, str],
     return patterns, exonyms, frozenset(data["place_generic_words"]), tuple(data["place_generic_suffixes"])
 
 
+@lru_cache(maxsize=262144)
 def place_key(name: str) -> str:
     """Normalised place key: first comma part, generic words dropped, exonyms folded.
 
@@ -136,6 +144,7 @@ def place_key(name: str) -> str:
     return exonyms.get(key, key)
 
 
+@lru_cache(maxsize=262144)
 def public_body_key(name: str) -> str | None:
     """``{body}:{place}`` when ``name`` is a government body of a known form.
 
@@ -165,11 +174,13 @@ def strip_honorifics(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=262144)
 def is_multiword(name: str) -> bool:
     """Names safe to merge on alone: two words or more (four CJK characters or more)."""
     return len(name.split()) >= 2 or len(_CJK.findall(name)) >= 4
 
 
+@lru_cache(maxsize=262144)
 def local_key(kind: str, name: str) -> str:
     """The key a name has inside one record (records refer to entities by name)."""
     if kind == "place":
@@ -237,7 +248,7 @@ class _UnionFind:
 
     def union(self, a: MentionKey, b: MentionKey) -> bool:
         ra, rb = self.find(a), self.find(b)
-        if ra == rb or any(frozenset((x, y)) in self.vetoes for x in self.names[ra] for y in self.names[rb]):
+        if ra == rb or self.vetoes and any(frozenset((x, y)) in self.vetoes for x in self.names[ra] for y in self.names[rb]):
             return False
         ra, rb = min(ra, rb), max(ra, rb)
         self.parent[rb] = ra
@@ -254,37 +265,48 @@ def _blocks(mentions: dict[MentionKey, _Mention], kind: str, keys_of) -> dict[st
     return blocks
 
 
-def _shared(uf: _UnionFind, a: Iterable[MentionKey], b: Iterable[MentionKey]) -> int:
-    return len({uf.find(x) for x in a} & {uf.find(y) for y in b})
+_KEY_ONLY = ("same-name", "public-body", "same-place")  # the shared key alone decides
+_MIN_SHARED = {"acronym-corroborated": 1, "event-date-type-participant": 1, "person-name-organization": 1,
+               "project-place-partners": 2, "project-acronym-partners": 2}
 
 
-def _candidates(mentions: dict[MentionKey, _Mention], blocks, uf: _UnionFind):
-    """Yield (a, b, rule, key) for every pair a rule joins under the current clustering."""
+def _features(rule: str, key: MentionKey, mentions, co_participants, uf: _UnionFind) -> set:
+    """What two mentions of one block must share for ``rule`` to join them (as current cluster roots)."""
+    m = mentions[key]
+    if rule == "acronym-corroborated":  # a co-participant, or an event/project both take part in
+        return {("co", uf.find(o)) for o in co_participants[key]} | {("in", uf.find(e)) for e in m.links}
+    return {uf.find(o) for o in m.links}
+
+
+def _candidates(mentions: dict[MentionKey, _Mention], blocks, uf: _UnionFind, co_participants):
+    """Yield (a, b, rule, key) pairs a rule joins under the current clustering.
+
+    Key-only rules chain the members of a block; the others join mentions of
+    different documents that share enough features, found through an inverted
+    index (never all pairs of a large block).
+    """
     for (rule, kind), by_key in blocks.items():
         for key, members in sorted(by_key.items()):
-            for a, b in combinations(sorted(members), 2):
-                ma, mb = mentions[a], mentions[b]
-                if ma.doc_id != mb.doc_id and _rule_holds(rule, ma, mb, uf, mentions):
-                    yield a, b, rule, key
-
-
-def _rule_holds(rule: str, ma: _Mention, mb: _Mention, uf: _UnionFind, mentions) -> bool:
-    if rule in ("same-name", "public-body", "same-place"):
-        return ma.kind != "event" or (ma.date == mb.date and ma.type == mb.type)
-    if rule == "acronym-corroborated":
-        co_a = {o for e in ma.links for o in mentions[e].links} - {("org", ma.doc_id, ma.key)}
-        co_b = {o for e in mb.links for o in mentions[e].links} - {("org", mb.doc_id, mb.key)}
-        return _shared(uf, co_a, co_b) > 0 or _shared(uf, ma.links, mb.links) > 0
-    if rule == "event-date-type-participant":
-        return ma.type is not None and ma.type == mb.type and _shared(uf, ma.links, mb.links) >= 1
-    if rule == "project-place-partners":
-        return ma.place is not None and mb.place is not None and uf.find(ma.place) == uf.find(mb.place) \
-            and _shared(uf, ma.links, mb.links) >= 2
-    if rule == "project-acronym-partners":
-        return _shared(uf, ma.links, mb.links) >= 2
-    if rule == "person-name-organization":
-        return _shared(uf, ma.links, mb.links) >= 1
-    raise ValueError(f"unknown merge rule {rule!r}")
+            members = sorted(members)
+            if rule in _KEY_ONLY:
+                yield from ((members[0], b, rule, key) for b in members[1:])
+                continue
+            index: dict[object, list[MentionKey]] = defaultdict(list)
+            for member in members:
+                for feature in _features(rule, member, mentions, co_participants, uf):
+                    index[feature].append(member)
+            shared: dict[tuple[MentionKey, MentionKey], int] = defaultdict(int)
+            for group in index.values():
+                if len(group) > 1 and _MIN_SHARED[rule] == 1:
+                    for b in group[1:]:
+                        a = next((x for x in group if x[1] != b[1]), None)
+                        if a is not None and a != b:
+                            yield min(a, b), max(a, b), rule, key
+                elif len(group) > 1:
+                    for a, b in combinations(group, 2):
+                        if a[1] != b[1]:
+                            shared[(a, b)] += 1
+            yield from ((a, b, rule, key) for (a, b), n in sorted(shared.items()) if n >= _MIN_SHARED[rule])
 
 
 def _full_date(m: _Mention) -> list[str]:
@@ -295,7 +317,7 @@ def _block_index(mentions: dict[MentionKey, _Mention]):
     multi = lambda m: [norm(n) for n in m.names if is_multiword(n) and norm(n)]  # noqa: E731
     return {
         ("same-name", "org"): _blocks(mentions, "org", multi),
-        ("same-name", "event"): _blocks(mentions, "event", multi),
+        ("same-name", "event"): _blocks(mentions, "event", lambda m: [f"{k}|{m.date}|{m.type}" for k in multi(m)]),
         ("same-name", "project"): _blocks(mentions, "project", multi),
         ("public-body", "org"): _blocks(mentions, "org", lambda m: filter(None, map(public_body_key, m.names))),
         ("acronym-corroborated", "org"): _blocks(mentions, "org", lambda m: [
@@ -316,16 +338,21 @@ def resolve_identity(records: Iterable[ExtractionRecord], *, base_iri: str,
     records = sorted(records, key=lambda r: r.id)
     for record in records:
         mentions.update(_collect(record))
-    vetoes = {frozenset((norm(a), norm(b))) for a, b in not_same_as}
+    vetoes = {frozenset((norm(a), norm(b))) for a, b in not_same_as if norm(a) != norm(b)}
     uf = _UnionFind(sorted(mentions), {k: m.names for k, m in mentions.items()}, vetoes)
     blocks = _block_index(mentions)
-    while any([uf.union(a, b) for a, b, _, _ in list(_candidates(mentions, blocks, uf))]):
-        pass
+    co_participants = {k: {o for e in m.links for o in mentions[e].links} - {k}
+                       for k, m in mentions.items() if m.kind == "org"}
+    edges: list[tuple[MentionKey, MentionKey, str, str]] = []  # the unions made, in a set-determined order
+    while True:
+        made = [edge for edge in list(_candidates(mentions, blocks, uf, co_participants)) if uf.union(*edge[:2])]
+        edges += made
+        if not made:
+            break
     clusters: dict[MentionKey, list[MentionKey]] = defaultdict(list)
     for key in sorted(mentions):
         clusters[uf.find(key)].append(key)
     iris, preferred = _canonical_iris(mentions, clusters, base_iri)
-    edges = [(a, b, rule, key) for a, b, rule, key in _candidates(mentions, blocks, uf) if uf.find(a) == uf.find(b)]
     doc_langs = {r.id: r.lang if r.lang and r.lang != "und" else None for r in records}
     return IdentityMap(base_iri, iris, preferred, _decisions(mentions, edges, iris), doc_langs)
 
@@ -347,9 +374,11 @@ def _canonical_iris(mentions, clusters, base_iri):
         base_keys[(member[0], local_key(member[0], name))].append(root)
     iris, preferred = {}, {}
     for (kind, key), roots in base_keys.items():
-        for root in roots:
+        # Same name, different entities: the first (by its chosen member) keeps the plain key, so a
+        # newcomer never renames an existing entity; the others add their member's document id.
+        for rank, root in enumerate(sorted(roots, key=lambda r: chosen[r])):
             _, name, member = chosen[root]
-            full_key = key if len(roots) == 1 else f"{key}|{member[1]}"
+            full_key = key if rank == 0 else f"{key}|{member[1]}"
             iri = entity_iri(base_iri, kind, full_key, name)
             for k in clusters[root]:
                 iris[k] = iri
