@@ -381,3 +381,17 @@ def test_text_segments_cover_the_text_exactly_once(text, mentions, noise):
         assert (piece["noise"] is not None) == any(n["start"] <= position and end <= n["end"] for n in noisy) \
             or not piece["text"]
         position = end
+
+
+def test_long_parts_of_entity_pages_are_paged(client, reader):
+    cecco = iri_of_acronym(reader, "CECCO")
+    full = client.get("/entity.json?" + urlencode({"iri": cecco})).get_json()
+    everything = [e["event"]["iri"] for e in full["details"]["events"]]
+    assert len(everything) >= 2 and full["paging"]["total"] == len(everything)
+    seen, url = [], entity_href(cecco) + "&size=1"
+    while url:
+        soup = soup_of(client.get(url))
+        seen += [li.find("a", class_="entity")["href"] for li in soup.select("#events ol.timeline > li")]
+        following = soup.select_one('#events .pager a[rel="next"]')
+        url = following["href"] if following else None
+    assert seen == [entity_href(iri) for iri in everything]

@@ -179,6 +179,10 @@ DESCRIBE = {
 }
 
 
+# The long list of each entity page, paged like the lists.
+PAGED_PART = {"org": "events", "event": "participants", "concept": "used_by", "place": "located_here"}
+
+
 def render_entity(iri: str):
     """The page (or JSON twin) of any entity IRI; 404 when the graph says nothing about it.
 
@@ -196,8 +200,12 @@ def render_entity(iri: str):
     if kind == "document":
         details["segments"] = text_segments(details["text"], details["noise"], details["mentions"]) \
             if details["text"] else []
-    context = {"entity": {**entity, "kind": kind}, "details": details,
+    context = {"entity": {**entity, "kind": kind}, "details": details, "paging": None,
                "documents": pq.documents_stating(store, iri) if kind != "document" else []}
+    if kind in PAGED_PART:
+        part = PAGED_PART[kind]
+        context["paging"] = paging = _paging(len(details[part]))
+        details[part] = details[part][paging["offset"]: paging["offset"] + paging["size"]]
     return respond(f"entity_{kind}.html", context)
 
 
