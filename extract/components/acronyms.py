@@ -24,6 +24,7 @@ LETTER = "A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ"
 WORD_RE = re.compile(rf"[{LETTER}](?:[{LETTER}0-9&]|['’](?=[{LETTER}])|[-.](?=[{LETTER}0-9]))*(?:['’](?=\s))?")
 ACRONYM_RE = re.compile(r"[(（]\s*([A-Z][A-Za-z0-9&.\-]{0,14}[A-Z0-9])\s*[)）]")
 HAN_RE = re.compile(r"[\u3400-\u9fff]")
+POSSESSIVE_RE = re.compile(r"['’]s$")
 ELIDED_RE = re.compile(r"[a-zà-ÿ]{1,4}['’](?=\w)")
 ELIDED_CAPITAL_RE = re.compile(r"[a-zà-ÿ]{1,4}['’][A-ZÀ-ÖØ-Þ]")
 LINK_GAP_RE = re.compile(r"[^\S\n]+|[^\S\n]*&[^\S\n]*")
@@ -102,6 +103,11 @@ def name_phrases(text: str, res: dict, words: list[Word] | None = None) -> list[
         if current and not LINK_GAP_RE.fullmatch(text[current[-1].end:word.start]):
             phrases.append(current)
             current = []
+        if POSSESSIVE_RE.search(word.text):  # "China's Ministry of Commerce": the owner is not part of the name
+            if current:
+                phrases.append(current)
+            current = []
+            continue
         if word.capitalised or word.text in lower_heads:
             current.append(word)
         elif current and (word.text in connectors or (word.text in head_connectors and current[-1].text in heads)):

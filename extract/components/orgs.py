@@ -54,7 +54,10 @@ class Candidate:
 
 
 def org_resources(lang: str) -> dict:
-    return load_resource(lang, "orgs") or load_resource("en", "orgs")
+    """``resources/<lang>/orgs.json`` (English when missing), tagged with its language."""
+    res = load_resource(lang, "orgs") or load_resource("en", "orgs")
+    res.setdefault("_lang", lang if load_resource(lang, "orgs") else "en")
+    return res
 
 
 def nominative(surface: str, res: dict) -> str:
@@ -107,15 +110,33 @@ def _segment(words: list[Word], res: dict) -> list[Word]:
 def qualifies(words: list[Word], res: dict) -> bool:
     """A phrase shaped like an organization name: >= 2 capitalised words and a head noun first or last."""
     lower_heads = set(res.get("lower_heads", []))
+    if len(words) == 1 and "-" in words[0].text:  # "Tsinghua-Universität", "Fraunhofer-Institut"
+        return is_head(words[0].text.rsplit("-", 1)[1], res)
     if sum(w.capitalised or w.text in lower_heads for w in words) < 2:
         return False
     segment = _segment(words, res)
     return any(is_head(w.text, res) for w in [words[0], words[-1], *words[1:2], *segment[-1:]])
 
 
+def _leading_people(words: list[Word], res: dict) -> bool:
+    lang = res.get("_lang", "en")
+    people = load_resource(lang, "persons")
+    english = load_resource("en", "persons")
+    lead = set(people.get("posts", [])) | set(people.get("people_nouns", [])) | set(english.get("posts", []))
+    lead |= set(english.get("people_nouns", [])) | {h.rstrip(".") for h in english.get("honorifics", [])}
+    lead |= {h.rstrip(".") for h in people.get("honorifics", [])}
+    segment = " ".join(w.text for w in _segment(words, res))
+    return any(segment == p or segment.endswith(" " + p) or segment.startswith(p + " ") for p in lead)
+
+
 def best_tail(words: list[Word], res: dict) -> list[Word]:
-    """Drop a leading stretch with no head noun ("Director General of the X Agency" -> "X Agency")."""
+    """Drop a leading stretch that is a post or people noun ("Director General of the X Agency" -> "X Agency").
+
+    A head-final phrase keeps its leading words otherwise ("Port of Rotterdam Authority").
+    """
     if any(is_head(w.text, res) for w in _segment(words, res)):
+        return words
+    if is_head(words[-1].text, res) and not _leading_people(words, res):
         return words
     connectors = connector_set(res)
     articles = set(res.get("articles", [])) | {"the"}
@@ -146,6 +167,7 @@ def split_coordination(words: list[Word], res: dict) -> list[list[Word]]:
         if not right:
             continue
         left_ok = qualifies(left, res) or (len(left) == 1 and is_acronym(left[0].text)) or is_head(left[-1].text, res)
+        left_ok = left_ok or len(right) < len(words) - i - 1  # "A and the B": an article starts a new name
         if left_ok and (qualifies(right, res) or (len(right) == 1 and is_acronym(right[0].text))):
             return [left] + split_coordination(right, res)
     return [words]

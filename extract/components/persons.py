@@ -51,7 +51,7 @@ def _latin_patterns(lang: str) -> tuple[list[re.Pattern], frozenset[str]]:
     patterns = [
         re.compile(rf"(?<![\w.])(?:{hon})\.?[ \u00a0]+(?P<name>{NAME_WORDS}){apposition}?"),
         re.compile(rf"(?<![\w.])(?P<name>{CAP_WORD}(?:[ \u00a0]{CAP_WORD}){{1,3}}){apposition}"),
-        re.compile(rf"(?<![\w.])(?P<post>{post})[ \u00a0]+(?P<name>{CAP_WORD}(?:[ \u00a0]{CAP_WORD}){{1,2}})(?=[,;.]|[ \u00a0](?:said|says|stated|noted|added|erklärte|sagte|powiedział|ha detto|a déclaré|dijo))"),
+        re.compile(rf"(?<![\w.])(?P<post>{post})[ \u00a0]+(?P<name>{CAP_WORD}(?:[ \u00a0]{CAP_WORD}){{1,2}})(?=[,;.]|[ \u00a0]+[a-zß-ÿ])"),
     ]
     return patterns, frozenset(honorifics)
 
@@ -90,7 +90,7 @@ def _han_name_at(text: str, pos: int, stops: list[str]) -> tuple[int, int] | Non
     m = re.match(rf"{CAP_WORD}(?: {CAP_WORD}){{0,3}}", text[pos:])
     if m:
         return pos, pos + m.end()
-    for length in (3, 2):
+    for length in (3, 2, 4):
         name = text[pos:pos + length]
         if len(name) == length and re.fullmatch(f"[{HAN}]+", name):
             rest = text[pos + length:]
