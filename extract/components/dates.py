@@ -13,6 +13,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extract.attrs import doc_text
 from extract.components.event_attrs import DATES, ensure_event_extensions, in_ranges, noise_ranges
 from extract.dates import find_dates
 
@@ -36,7 +37,7 @@ class DateFinder:
         noise = noise_ranges(doc) if self.skip_noise else []
         found = [
             (m.start, m.end, m.iso)
-            for m in find_dates(doc.text, self.lang, doc_date)
+            for m in find_dates(doc_text(doc), self.lang, doc_date)
             if not in_ranges(m.start, m.end, noise)
         ]
         doc._.set(DATES, found)

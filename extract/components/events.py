@@ -28,7 +28,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extract.attrs import doc_orgs
+from extract.attrs import doc_orgs, doc_text
 from extract.components.event_attrs import (
     DATES, EVENTS, EventEntity, ensure_event_extensions, in_ranges, load_lexicon, noise_ranges, sentence_spans,
 )
@@ -94,7 +94,7 @@ class EventFinder:
         self.max_name_tokens = max_name_tokens
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         noise = noise_ranges(doc)
         sentences = [s for s in sentence_spans(text) if not _mostly_noise(s, noise)]
         barriers = name_barriers(doc, self.lang)
@@ -157,8 +157,9 @@ def _barrier_patterns(lang: str) -> tuple[re.Pattern, ...]:
 def name_barriers(doc: Doc, lang: str) -> Barriers:
     """Barrier positions of the whole document (computed once per Doc)."""
     barriers = Barriers()
+    text = doc_text(doc)  # Doc.text joins every token: read it once
     for pattern in _barrier_patterns(lang):
-        for m in pattern.finditer(doc.text):
+        for m in pattern.finditer(text):
             barriers.starts.add(m.start())
             barriers.ends.add(m.end())
     for org in doc_orgs(doc):
@@ -174,30 +175,41 @@ def head_table(lang: str, kind: str = "events") -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda p: -len(p[0])))
 
 
+@lru_cache(maxsize=None)
+def _head_index(lang: str, kind: str) -> tuple[dict[str, list[tuple[list[str], str, str]]], tuple[str, ...]]:
+    """Head forms by their last word (exact lookups), and all last words (suffix/prefix lookups)."""
+    by_last: dict[str, list[tuple[list[str], str, str]]] = {}
+    for form, etype in head_table(lang, kind):
+        parts = form.split()
+        by_last.setdefault(parts[-1], []).append((parts, form, etype))
+    return by_last, tuple(by_last)
+
+
 def _head_in(words: list[str], lang: str, compound: bool = False, stems: bool = False,
              kind: str = "events") -> tuple[int, int, str, str] | None:
     """The head among lower-cased ``words`` that ends rightmost (longest on ties): (index, length, form, type)."""
-    best = None
-    for i in range(len(words)):
-        for form, etype in head_table(lang, kind):
-            parts = form.split()
-            chunk = words[i:i + len(parts)]
-            if len(chunk) != len(parts):
-                continue
-            if stems and not all(w.startswith(p) for w, p in zip(chunk, parts)) or not stems and chunk[:-1] != parts[:-1]:
-                continue
-            last = chunk[-1]
-            bare = re.sub(r"(?:es|en|s|n|e)$", "", last) if compound else last
-            if (
-                last == parts[-1] or last == parts[-1] + "s"
-                or compound and (last.endswith(parts[-1]) or bare.endswith(parts[-1])) and len(last) > len(parts[-1]) + 2
-                or stems
-            ):
-                key = (i + len(parts), len(parts))
-                if best is None or key > (best[0] + best[1], best[1]):
-                    best = (i, len(parts), form, etype)
-                break
-    return best
+    by_last, lasts = _head_index(lang, kind)
+    for j in range(len(words) - 1, -1, -1):
+        word = words[j]
+        keys = [k for k in (word, word[:-1] if word.endswith("s") else None) if k in by_last]
+        if not keys and (compound or stems):
+            bare = re.sub(r"(?:es|en|s|n|e)$", "", word) if compound else word
+            keys = [k for k in lasts if (stems and word.startswith(k)) or compound and len(word) > len(k) + 2
+                    and (word.endswith(k) or bare.endswith(k))] if (
+                stems and word.startswith(lasts) or compound and (word.endswith(lasts) or bare.endswith(lasts))) else []
+        best = None
+        for key in keys:
+            for parts, form, etype in by_last[key]:
+                start = j - len(parts) + 1
+                if start < 0:
+                    continue
+                before = words[start:j]
+                ok = all(w.startswith(p) for w, p in zip(before, parts[:-1])) if stems else before == parts[:-1]
+                if ok and (best is None or len(parts) > best[1]):
+                    best = (start, len(parts), form, etype)
+        if best:
+            return best
+    return None
 
 
 def find_capitalised(text: str, start: int, end: int, lex: dict, max_tokens: int,

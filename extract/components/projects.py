@@ -22,6 +22,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extract.attrs import doc_text
 from extract.components.event_attrs import (
     PROJECTS, SECTORS, ProjectEntity, ensure_event_extensions, in_ranges, load_lexicon, noise_ranges,
     sentence_spans,
@@ -55,7 +56,7 @@ class ProjectFinder:
         self.max_name_tokens = max_name_tokens
 
     def __call__(self, doc: Doc) -> Doc:
-        text, noise = doc.text, noise_ranges(doc)
+        text, noise = doc_text(doc), noise_ranges(doc)
         index = doc._.get(EVENT_INDEX) if Doc.has_extension(EVENT_INDEX) else None
         sentences = index.sentences if index else sentence_spans(text)
         mentions = [m for m in self.find_mentions(text, sentences) if not in_ranges(m.start, m.end, noise)]
@@ -75,7 +76,7 @@ class ProjectFinder:
             for s, _e, label, cued in sectors:
                 if cued and sentence[0] <= s < sentence[1] and label not in project.sectors:
                     project.sectors.append(label)
-            project.place = project.place or project_place(doc, sentence, lex, noise)
+            project.place = project.place or project_place(doc, text, sentence, lex, noise)
             for key, value in sentence_targets(text[sentence[0]:sentence[1]], lex).items():
                 project.targets.setdefault(key, value)
         for project in projects:
@@ -211,9 +212,8 @@ def _list_before(text: str, edge: int, orgs: list[OrgMention]) -> list[OrgMentio
     return list(reversed(out))
 
 
-def project_place(doc: Doc, sentence, lex: dict, noise) -> str | None:
+def project_place(doc: Doc, text: str, sentence, lex: dict, noise) -> str | None:
     """The places right after a location cue ("located in Taicang City, Jiangsu Province")."""
-    text = doc.text
     cue = re.search(lex.get("place_cues", r"(?!)"), text[sentence[0]:sentence[1]])
     if not cue or "places" not in doc.spans:
         return None

@@ -29,7 +29,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.attrs import doc_orgs, doc_persons
+from extract.attrs import doc_orgs, doc_persons, doc_text
 from extract.components.event_attrs import (
     DATES, EVENTS, EventEntity, RoleMention, ensure_event_extensions, in_ranges, load_lexicon, noise_ranges,
     sentence_spans,
@@ -84,8 +84,8 @@ class RoleLinker:
     def __call__(self, doc: Doc) -> Doc:
         events: list[EventEntity] = list(doc._.get(EVENTS) or [])
         index: EventIndex = doc._.get(EVENT_INDEX) if Doc.has_extension(EVENT_INDEX) else None
-        index = index or EventIndex(sentences=sentence_spans(doc.text))
-        text, noise = doc.text, noise_ranges(doc)
+        index = index or EventIndex(sentences=sentence_spans(doc_text(doc)))
+        text, noise = doc_text(doc), noise_ranges(doc)
         orgs = org_mentions(doc, noise)
         affiliations = person_affiliations(doc)
         people = person_mentions(doc, noise)

@@ -17,6 +17,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extract.attrs import doc_text
 from extract.components.event_attrs import (
     PROJECTS, SECTOR_MENTIONS, SECTORS, ensure_event_extensions, in_ranges, load_lexicon, noise_ranges, sentence_spans,
 )
@@ -24,19 +25,15 @@ from extract.components.events import EVENT_INDEX
 
 
 @lru_cache(maxsize=None)
-def sector_patterns(lang: str) -> tuple[tuple[re.Pattern, str], ...]:
-    """(compiled surface pattern, English label), longest surface first."""
+def sector_patterns(lang: str) -> tuple[re.Pattern, tuple[str, ...]]:
+    """One alternation of every surface form (longest first) and the English label of each group."""
     langs = [lang] if lang in ("en", "zh") else [lang, "en"]
-    pairs = []
-    for code in langs:
-        for label, forms in load_lexicon("sectors", code)["labels"].items():
-            for form in forms:
-                pairs.append((form, label, code))
+    pairs = [(form, label) for code in langs for label, forms in load_lexicon("sectors", code)["labels"].items()
+             for form in forms]
     pairs.sort(key=lambda p: -len(p[0]))
-    return tuple(
-        (re.compile(form if code == "zh" else rf"(?<![\w-]){form}(?![\w-])", 0 if code == "zh" else re.I), label)
-        for form, label, code in pairs
-    )
+    alternation = "|".join(f"({form})" for form, _ in pairs)
+    pattern = alternation if lang == "zh" else rf"(?<![\w-])(?:{alternation})(?![\w-])"
+    return re.compile(pattern, 0 if lang == "zh" else re.I), tuple(label for _, label in pairs)
 
 
 @Language.factory("sinoeu_sectors", default_config={"cued_only": True})
@@ -69,21 +66,17 @@ def doc_sector_mentions(doc: Doc, lang: str) -> list[tuple[int, int, str, bool]]
     """``Doc._.sector_mentions``, computed once: (start, end, label, in a sentence with a sector cue)."""
     if doc._.get(SECTOR_MENTIONS) is not None:
         return doc._.get(SECTOR_MENTIONS)
-    text, noise = doc.text, noise_ranges(doc)
+    text, noise = doc_text(doc), noise_ranges(doc)
     index = doc._.get(EVENT_INDEX) if Doc.has_extension(EVENT_INDEX) else None
     sentences = index.sentences if index else sentence_spans(text)
     cue = re.compile(load_lexicon("sectors", lang)["cues"], re.I)
     found: list[tuple[int, int, str, bool]] = []
+    pattern, labels = sector_patterns(lang)
     for start, end in sentences:
-        cued = bool(cue.search(text[start:end]))
-        taken: list[tuple[int, int]] = []
-        for pattern, label in sector_patterns(lang):
-            for m in pattern.finditer(text, start, end):
-                s, e = m.start(), m.end()
-                if in_ranges(s, e, taken) or in_ranges(s, e, noise):
-                    continue
-                taken.append((s, e))
-                found.append((s, e, label, cued))
+        cued = bool(cue.search(text, start, end))
+        for m in pattern.finditer(text, start, end):
+            if not in_ranges(m.start(), m.end(), noise):
+                found.append((m.start(), m.end(), labels[m.lastindex - 1], cued))
     found.sort()
     doc._.set(SECTOR_MENTIONS, found)
     return found
