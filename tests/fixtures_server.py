@@ -125,9 +125,9 @@ def live_server(live_store_path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def limited_server(tmp_path_factory) -> Iterator[LiveServer]:
-    """A server with a 1.5 s time limit and a 25-row cap over 400 filler triples."""
+    """A server with a 2 s time limit and a 25-row cap over 400 filler triples."""
     path = write_filler_store(tmp_path_factory.mktemp("limited-store") / "store", 400)
-    yield from start_server({"store": str(path), "query_timeout": 1.5, "max_results": 25, "workers": 2})
+    yield from start_server({"store": str(path), "query_timeout": 2.0, "max_results": 25, "workers": 2})
 
 
 @pytest.fixture(scope="session")

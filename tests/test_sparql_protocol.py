@@ -243,9 +243,9 @@ def test_runaway_query_stops_while_others_are_served(limited_server):
     quick_seconds = time.monotonic() - started
     thread.join(30)
     assert quick.status_code == 200 and quick.json()["boolean"] is True
-    assert quick_seconds < 1.0, f"a simple query waited {quick_seconds:.2f}s behind a runaway one"
+    assert quick_seconds < 1.5, f"a simple query waited {quick_seconds:.2f}s behind a runaway one"
     assert outcome["status"] == 503 and "limit" in outcome["body"]["error"]
-    assert 1.4 < outcome["seconds"] < 6
+    assert 2.0 <= outcome["seconds"] < 20
     after = requests.get(url, params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
                          headers={"Accept": "application/json"})
     assert after.status_code == 200 and after.json()["results"]["bindings"][0]["n"]["value"] == "400"
@@ -319,3 +319,15 @@ def test_generic_exceptions_stay_500(tmp_path):
     close_app(app)
     assert answer.status_code == 500
     assert answer.json["status"] == 500 and "secret detail" not in answer.get_data(as_text=True)
+
+
+def test_production_app_is_not_in_debug_mode_and_static_refuses_traversal(live_server):
+    from server import create_app
+
+    assert create_app.__module__ == "server"
+    for path in ("/static/../server.py", "/static/%2e%2e/server.py", "/static/..%2fserver.py"):
+        answer = requests.get(live_server + path)
+        assert answer.status_code == 404, path
+        assert "create_app" not in answer.text
+    broken = requests.get(live_server + "/sparql", params={"query": "ASK {"})
+    assert "Traceback" not in broken.text and "werkzeug" not in broken.text.lower()

@@ -16,7 +16,8 @@ def get_store():
     if "sinoeu_store" not in g:
         from graph.store import open_store  # the graph layer; imported on first use only
 
-        g.sinoeu_store = open_store(current_app.config["STORE_PATH"], read_only=True)
+        g.sinoeu_store = open_store(current_app.config["STORE_PATH"], read_only=True,
+                                    base_iri=current_app.config["BASE_IRI"])
     return g.sinoeu_store
 
 

@@ -14,6 +14,13 @@ A read-only open sees the store as it was when opened. Writers (SPARQL Update an
 the Graph Store Protocol, in the server process) call :meth:`QueryPool.invalidate`
 after each write; every job carries the pool's generation number and a worker whose
 handle is older reopens the store before running it, so reads after a write see it.
+
+Caveat, measured rather than assumed: RocksDB (and Oxigraph's docs) call a read-only
+open beside a live writer "undefined behaviour"; what happens in practice is that a
+writer's compaction deletes a file an older read-only handle still lists, and the read
+fails with "Corruption ... No such file". A worker therefore reopens its handle and
+retries (a few times, briefly) on such errors before reporting ``StoreError`` (503).
+Reads are never served from a half-written state: each write is one transaction.
 """
 
 from __future__ import annotations
