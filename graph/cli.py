@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import unicodedata
 from pathlib import Path
 
 import click
@@ -205,10 +206,15 @@ def query(ctx: click.Context, sparql: str, fmt: str) -> None:
 def _table(solutions) -> str:
     names = [v.value for v in solutions.variables]
     rows = [[_cell(row[n]) for n in names] for row in solutions]
-    widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
-    line = lambda cells: " | ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    widths = [max([_width(n), *(_width(r[i]) for r in rows)]) for i, n in enumerate(names)]
+    line = lambda cells: " | ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
     out = [line(names), "-+-".join("-" * w for w in widths)] + [line(r) for r in rows]
     return "\n".join(out + [f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])
+
+
+def _width(text: str) -> int:
+    """Terminal columns of ``text`` (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _cell(term) -> str:

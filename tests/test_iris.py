@@ -49,3 +49,12 @@ def test_norm_matches_the_gold_readme():
     assert norm("Centerfor") == norm("Center for")
     assert norm("The «Office» · 1") == norm("office 1")
     assert hash8("x") != hash8("y")
+
+
+@pytest.mark.parametrize("module", ["graph.iris", "graph.merge", "graph.build"])
+def test_doctests(module):
+    import doctest
+    import importlib
+
+    failed, attempted = doctest.testmod(importlib.import_module(module))
+    assert attempted > 0 and failed == 0
