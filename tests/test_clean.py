@@ -185,6 +185,8 @@ _WORDS = st.sampled_from([
     "/PRNewswire/", "(完)", "中新网7月14日电", "2022-07-14", "-", "Tag", "cookies", "©", "Seite 1 von 2",
     "Nasza firma", "our company", "etwa150.000", "Group(CCTC),der", "8. August", "Dec. 3, 2021", "a", "the",
     "Stadtverwaltung", "Grünen", "GrünenDigitalen", "e@x.org", "https://x.org/A.B", "1. New version",
+    "Related articles", "Pressekontakt:", "Anzeige:", "Home > News", "By Anna Weber", "Facebook Twitter", "Politics",
+    "rozwija.Łódź", "Goldwind", "美国碳中和目标如何起步", "Tel. +49 40 123456", "Wir verwenden Cookies",
 ])
 _SPACES = st.sampled_from([" ", "  ", "\n", "\n\n", "\n\n\n", "\t", "\u00a0", "\r\n", " \n "])
 _TEXTS = st.one_of(
@@ -193,7 +195,7 @@ _TEXTS = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(_TEXTS, st.sampled_from(["en", "de", "pl", "zh", "it", "xx"]))
 def test_properties_of_the_cleaner(text, lang):
     result = clean_text(text, lang)
