@@ -82,8 +82,8 @@ def _format(date: datetime.date, lang: str, style: int) -> str:
     if lang == "es":
         return f"{date.day} de {name} de {date.year}"
     if lang == "pl":
-        genitive = [k for k, v in months.items() if v == date.month and (k.endswith("a") or k == "luty" and False)]
-        return f"{date.day} {sorted(genitive or [name], key=len)[-1]} {date.year} r."
+        genitive = [k for k, v in months.items() if v == date.month and k.endswith(("a", "ego")) and len(k) > 3]
+        return f"{date.day} {genitive[0]} {date.year} r."
     return f"{date.day} {name} {date.year}"
 
 
