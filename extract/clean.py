@@ -354,10 +354,13 @@ def _flag_blocks(lines: list[_Line], flagged: dict[int, str], res: dict) -> None
             flagged[line.index] = "tag-list"
         if len(line.text) <= MAX_CHROME_LINE and res["cookie"].search(line.text.lower()):
             flagged[line.index] = "cookie-banner"
-            for follower in lines[pos + 1:]:
-                if len(follower.text.split()) > 4 or _SENTENCE_END.search(follower.text) and len(follower.text) > 25:
+            previous = line
+            for follower in lines[pos + 1:]:  # the banner's buttons and links, on the lines right below
+                if (len(follower.text.split()) > 4 or _SENTENCE_END.search(follower.text) and len(follower.text) > 25
+                        or follower.start > previous.end + 1):
                     break
                 flagged[follower.index] = "cookie-banner"
+                previous = follower
         if flagged.get(line.index) == "contact" and line.text.rstrip().endswith(":"):  # a contact block
             for follower in lines[pos + 1:pos + 7]:
                 if len(follower.text.split()) > 8 or follower.index in flagged and flagged[follower.index] != "contact":
@@ -386,10 +389,6 @@ def _content_tokens(text: str, lang: str) -> set[str]:
     for chunk in re.findall(r"[\u3400-\u9fff\uf900-\ufaff]+", text):
         tokens |= {chunk[i:i + 2] for i in range(len(chunk) - 1)}
     return tokens
-
-
-def _overlap(part: set[str], rest: set[str]) -> float:
-    return len(part & rest) / len(part) if part else 1.0
 
 
 def _headline_like(line: _Line) -> bool:

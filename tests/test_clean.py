@@ -123,6 +123,11 @@ def test_cookie_banner_block():
         ("Wir verwenden Cookies, um diese Seite zu verbessern.\nEinstellungen\nAlle akzeptieren", "cookie-banner")]
 
 
+def test_a_short_title_after_a_cookie_banner_is_not_part_of_it():
+    text = "We use cookies on this site.\nAccept\n\nGraz meets Harbin\n\n" + BODY
+    assert spans(clean_text(text, "en")) == [("We use cookies on this site.\nAccept", "cookie-banner")]
+
+
 def test_copyright_photo_link_tags_and_contact():
     text = (BODY + "\n\nFor media enquiries write to press@graz-harbin.example\n\n"
             "Photo - https://media.example.org/p/123.jpg\n\n© 2024 Example Media. All rights reserved.\n"
