@@ -10,6 +10,8 @@ whose identity changed are rewritten, plus the merge graph.
 
 pyoxigraph's documented errors (``SyntaxError``, ``ValueError``, ``OSError``)
 become :class:`QueryError` / :class:`StoreError` with messages saying what to do.
+The builder and resolver (and with them rdflib and the record contract) are
+imported only by the writing methods, so opening a store to query stays light.
 """
 
 from __future__ import annotations
@@ -17,17 +19,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from pyoxigraph import (BlankNode, DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, RdfFormat, Store,
                         parse)
 
-from extract.records import ExtractionRecord, record_from_dict
-from graph.build import build_document_graph, build_merge_graph, content_hash
 from graph.errors import QueryError, RecordError, StoreError
 from graph.iris import (DEFAULT_BASE_IRI, norm, curation_graph_iri, doc_graph_iri, doc_id_from_graph, merge_graph_iri,
                         ontology_graph_iri)
-from graph.merge import IdentityMap, resolve_identity
+
+if TYPE_CHECKING:
+    from extract.records import ExtractionRecord
+    from graph.merge import IdentityMap
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 WRITE_BATCH = 200  # document graphs per SPARQL Update (one transaction each)
@@ -236,6 +239,8 @@ class GraphStore:
     def ingest_records(self, records: Iterable[ExtractionRecord], *, generated_at: str | None = None,
                        progress: Callable[[int], None] | None = None) -> IngestResult:
         """Add or replace documents; re-resolve identity over all stored records; rewrite what changed."""
+        from graph.build import content_hash
+
         result = IngestResult()
         stored = self._stored_documents()
         new: dict[str, ExtractionRecord] = {}
@@ -265,6 +270,8 @@ class GraphStore:
 
     def refresh_identity(self) -> bool:
         """Re-resolve identity (e.g. after editing the curation graph); rewrite everything if it changed."""
+        from graph.build import build_document_graph, build_merge_graph
+
         stored = self._stored_documents()
         identity = self._resolve([d.record for d in stored.values()])
         merge = merge_graph_iri(self.base_iri)
@@ -279,6 +286,8 @@ class GraphStore:
         return True
 
     def _build_new(self, new, identity, generated_at):
+        from graph.build import build_document_graph
+
         built, failed = {}, []
         for doc_id, record in new.items():
             try:
@@ -291,6 +300,8 @@ class GraphStore:
     def _rewrite(self, stored: dict[str, _StoredDocument], built: dict[str, list[Quad]],
                  before: IdentityMap, after: IdentityMap, progress=None) -> list[str]:
         """Write new graphs, rebuild stored ones whose identity changed, rewrite the merge graph."""
+        from graph.build import build_document_graph, build_merge_graph
+
         rewritten = [doc_id for doc_id in sorted(stored)
                      if doc_id not in built and before.signature(doc_id) != after.signature(doc_id)]
         graphs = {doc_graph_iri(self.base_iri, doc_id): quads for doc_id, quads in built.items()}
@@ -308,9 +319,13 @@ class GraphStore:
         return rewritten
 
     def _resolve(self, records) -> IdentityMap:
+        from graph.merge import resolve_identity
+
         return resolve_identity(records, base_iri=self.base_iri, not_same_as=self.not_same_as())
 
     def _stored_documents(self) -> dict[str, _StoredDocument]:
+        from extract.records import record_from_dict
+
         rows = self.query(
             "PREFIX sino: <https://w3id.org/sinoeu-kg/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#> "
             "SELECT ?g ?hash ?record ?time WHERE { GRAPH ?g { ?doc a sino:Document ; sino:contentHash ?hash ; "

@@ -142,11 +142,12 @@ def test_record_files_are_told_from_raw_documents(tmp_path):
     assert _is_record_file(tmp_path / "x.json") and not _is_record_file(tmp_path / "x.txt")
 
 
-def test_query_never_loads_spacy_or_extract(ingested):
+def test_query_never_loads_spacy_extract_or_rdflib(ingested):
     code = ("import sys\nfrom click.testing import CliRunner\nfrom graph.cli import main\n"
             f"r = CliRunner().invoke(main, ['--store', {str(ingested.store)!r}, 'query', 'ASK {{ ?s ?p ?o }}'])\n"
             "assert r.exit_code == 0, r.output\n"
-            "print(sorted(m for m in sys.modules if m == 'spacy' or m.startswith(('spacy.', 'extract.api', 'extract.pipeline'))))")
+            "heavy = ('spacy', 'rdflib', 'extract.api', 'extract.pipeline', 'extract.records')\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m.startswith(heavy)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
