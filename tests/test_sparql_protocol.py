@@ -331,3 +331,25 @@ def test_production_app_is_not_in_debug_mode_and_static_refuses_traversal(live_s
         assert "create_app" not in answer.text
     broken = requests.get(live_server + "/sparql", params={"query": "ASK {"})
     assert "Traceback" not in broken.text and "werkzeug" not in broken.text.lower()
+
+
+def test_writes_by_another_process_become_visible(tmp_path):
+    """An ingest beside a running read-only server: the next query sees it, no restart."""
+    import pyoxigraph as ox
+
+    from tests.fixtures_server import write_filler_store
+
+    path = write_filler_store(tmp_path / "store", 10)
+    count = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}
+    for server in start_server({"store": str(path), "workers": 1}):
+        def counted() -> int:
+            answer = requests.get(server.url + "/sparql", params=count, headers={"Accept": "application/json"})
+            return int(answer.json()["results"]["bindings"][0]["n"]["value"])
+
+        assert counted() == 10
+        writer = ox.Store(str(path))
+        node = ox.NamedNode("http://example.org/added")
+        writer.add(ox.Quad(node, node, node, ox.NamedNode("http://example.org/filler")))
+        writer.flush()
+        del writer
+        assert counted() == 11

@@ -26,6 +26,7 @@ Reads are never served from a half-written state: each write is one transaction.
 from __future__ import annotations
 
 import itertools
+import os
 import multiprocessing
 import queue
 import threading
@@ -115,17 +116,29 @@ def _answer(store_path: str, store: ox.Store | None, job: QueryJob) -> tuple[ox.
     raise AssertionError("unreachable")
 
 
+def store_signature(store_path: str) -> tuple:
+    """Names, sizes and modification times of the store's files: any write (the WAL grows) changes it."""
+    with os.scandir(store_path) as entries:
+        return tuple(sorted((entry.name, stat.st_size, stat.st_mtime_ns)
+                            for entry in entries for stat in (entry.stat(),)))
+
+
 def _worker_main(conn: Connection, store_path: str) -> None:
-    """Worker loop: answer jobs until the pipe closes; errors go back as (type name, message)."""
-    store, generation = None, -1
+    """Worker loop: answer jobs until the pipe closes; errors go back as (type name, message).
+
+    The handle is reopened when the server wrote (new generation) or another process did
+    (e.g. ``sinoeu-kg ingest`` beside a running server: the store's files changed).
+    """
+    store, generation, signature = None, -1, None
     while True:
         try:
             job = conn.recv()
         except EOFError:
             return
-        if job.generation != generation:
-            store, generation = None, job.generation
         try:
+            current = store_signature(store_path)
+            if job.generation != generation or current != signature:
+                store, generation, signature = None, job.generation, current
             store, result = _answer(store_path, store, job)
             conn.send(("ok", result))
         except SyntaxError as error:
