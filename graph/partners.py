@@ -21,7 +21,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
-from graph.analytics import entity_names, iri_values, neighbours, org_distance, organization_info, run_select
+from graph.analytics import activity_index, entity_names, iri_values, neighbours, org_distance, organization_info, run_select
 from graph.errors import SinoeuError
 
 ROLE_WEIGHTS = {
@@ -143,10 +143,10 @@ class SectorScheme:
 
 
 def load_sector_scheme(store) -> SectorScheme:
-    """Read every sector concept (typed sino:Sector or used by sino:sector) and its labels."""
+    """Read every sector concept (``sino:Sector``: the scheme's and those minted for unknown words) and its labels."""
     rows = run_select(store, """
         SELECT DISTINCT ?c ?label ?lang ?broader WHERE {
-          { ?c a sino:Sector } UNION { [] sino:sector ?c } UNION { ?doc a sino:Document ; dcterms:subject ?c }
+          ?c a sino:Sector .
           OPTIONAL { ?c skos:prefLabel|skos:altLabel ?label BIND(LANG(?label) AS ?lang) }
           OPTIONAL { ?c skos:broader ?broader }
         }""")
@@ -154,8 +154,7 @@ def load_sector_scheme(store) -> SectorScheme:
     by_label: dict[str, set[str]] = defaultdict(set)
     narrower: dict[str, set[str]] = defaultdict(set)
     prefs = {(r["c"], r["lang"] or ""): r["label"] for r in run_select(store, """
-        SELECT ?c ?label ?lang WHERE { { ?c a sino:Sector } UNION { [] sino:sector ?c }
-          UNION { ?doc a sino:Document ; dcterms:subject ?c }
+        SELECT ?c ?label ?lang WHERE { ?c a sino:Sector .
           ?c skos:prefLabel ?label BIND(LANG(?label) AS ?lang) }""")}
     for row in rows:
         concept = row["c"]
@@ -191,45 +190,45 @@ def year_of(value: str | None) -> int | None:
     return None
 
 
-def _project_facts(store, sectors: str) -> list[dict]:
+def _project_facts(store, sectors: str, orgs: str) -> list[dict]:
     return run_select(store, f"""
         SELECT DISTINCT ?org ?activity ?sector ?date WHERE {{
+          VALUES ?org {{ {orgs} }}
+          GRAPH ?g {{ ?activity sino:partner ?org . ?doc a sino:Document }}
           VALUES ?sector {{ {sectors} }}
           ?activity sino:sector ?sector .
-          GRAPH ?g {{ ?activity sino:partner ?org .
-                     OPTIONAL {{ ?doc a sino:Document . OPTIONAL {{ ?doc dcterms:date ?date }} }} }}
+          OPTIONAL {{ ?doc dcterms:date ?date }}
         }}""")
 
 
-def _event_facts(store, sectors: str) -> list[dict]:
+def _event_facts(store, sectors: str, orgs: str) -> list[dict]:
     """Participations in events on the sector: directly, or reported in a document about it."""
     return run_select(store, f"""
-        SELECT DISTINCT ?org ?activity ?node ?sector ?role ?date ?direct WHERE {{
+        SELECT DISTINCT ?org ?activity ?node ?sector ?roleIri ?start ?docDate ?direct WHERE {{
+          VALUES ?org {{ {orgs} }}
+          GRAPH ?g {{ ?node prov:agent ?org . ?activity prov:qualifiedAssociation ?node . ?doc a sino:Document }}
           VALUES ?sector {{ {sectors} }}
-          GRAPH ?g {{ ?activity prov:qualifiedAssociation ?node . ?node prov:agent ?org .
-                     OPTIONAL {{ ?node prov:hadRole ?roleIri }}
-                     OPTIONAL {{ ?doc a sino:Document }} }}
           {{ ?activity sino:sector ?sector BIND(true AS ?direct) }}
-          UNION {{ GRAPH ?g {{ ?doc dcterms:subject ?sector }} BIND(false AS ?direct) }}
-          UNION {{ GRAPH ?g {{ ?p sino:sector ?sector }} ?p a sino:Project . BIND(false AS ?direct) }}
+          UNION {{ ?doc dcterms:subject ?sector BIND(false AS ?direct) }}
+          UNION {{ GRAPH ?g {{ ?p sino:sector ?sector }} BIND(false AS ?direct) }}
+          OPTIONAL {{ ?node prov:hadRole ?roleIri }}
           OPTIONAL {{ ?activity schema:startDate ?start }}
           OPTIONAL {{ ?doc dcterms:date ?docDate }}
-          BIND(COALESCE(?start, ?docDate) AS ?date)
-          BIND(REPLACE(STR(?roleIri), "^.*/", "") AS ?role)
         }}""")
 
 
-def _mention_facts(store, sectors: str) -> list[dict]:
+def _mention_facts(store, sectors: str, orgs: str) -> list[dict]:
     """Organizations annotated in a document about the sector (with the sentence, if any)."""
     return run_select(store, f"""
         SELECT DISTINCT ?org ?activity ?sector ?date ?sentence WHERE {{
-          VALUES ?sector {{ {sectors} }}
-          {{ ?activity dcterms:subject ?sector }} UNION {{ GRAPH ?g {{ [] sino:sector ?sector ; a sino:Project }}
-                                                   GRAPH ?g {{ ?activity a sino:Document }} }}
-          ?activity a sino:Document .
+          VALUES ?org {{ {orgs} }}
           ?ann oa:hasBody ?org ; oa:hasTarget ?target .
-          ?org a org:Organization .
-          {{ ?target oa:hasSource ?activity }} UNION {{ FILTER(?target = ?activity) }}
+          OPTIONAL {{ ?target oa:hasSource ?source }}
+          BIND(COALESCE(?source, ?target) AS ?activity)
+          ?activity a sino:Document .
+          VALUES ?sector {{ {sectors} }}
+          {{ ?activity dcterms:subject ?sector }}
+          UNION {{ GRAPH ?g {{ ?activity a sino:Document . ?p sino:sector ?sector }} }}
           OPTIONAL {{ ?ann sino:sentence ?sentence }}
           OPTIONAL {{ ?activity dcterms:date ?date }}
         }}""")
@@ -266,9 +265,10 @@ def _recency(year: int | None, newest: int | None) -> float:
     return RECENCY_DECAY ** max(0, newest - year)
 
 
-def _collect_facts(store, scheme: SectorScheme, concepts: set[str]) -> dict[str, dict[tuple, Fact]]:
-    """org -> {fact key -> Fact}, weights still without recency."""
+def _collect_facts(store, scheme: SectorScheme, concepts: set[str], orgs: list[str]) -> dict[str, dict[tuple, Fact]]:
+    """org -> {fact key -> Fact} for the given organizations, weights still without recency."""
     values = iri_values(concepts)
+    org_values = iri_values(orgs)
     words = _sector_words(scheme, concepts)
     facts: dict[str, dict[tuple, Fact]] = defaultdict(dict)
 
@@ -280,17 +280,17 @@ def _collect_facts(store, scheme: SectorScheme, concepts: set[str]) -> dict[str,
         if old is None or preference(fact) < preference(old):
             facts[org][key] = fact
 
-    for row in _project_facts(store, values):
+    for row in _project_facts(store, values, org_values):
         keep(row["org"], ("project", row["activity"]),
              Fact("project", row["activity"], row["activity"], scheme.label(row["sector"]),
                   "partner", year_of(row["date"]), PROJECT_WEIGHT, node=row["activity"]))
-    for row in _event_facts(store, values):
-        role = row["role"] or None
+    for row in _event_facts(store, values, org_values):
+        role = row["roleIri"].rsplit("/", 1)[-1] if row["roleIri"] else None
         weight = ROLE_WEIGHTS.get(role or "", 1.0) * (DIRECT_EVENT if row["direct"] == "true" else DOCUMENT_EVENT)
         keep(row["org"], ("event", row["activity"]),
              Fact("event", row["activity"], row["activity"], scheme.label(row["sector"]),
-                  role, year_of(row["date"]), weight, node=row["node"]))
-    for row in _mention_facts(store, values):
+                  role, year_of(row["start"] or row["docDate"]), weight, node=row["node"]))
+    for row in _mention_facts(store, values, org_values):
         fact = Fact("mention", row["activity"], row["activity"], scheme.label(row["sector"]),
                     None, year_of(row["date"]), MENTION_WEIGHT, [Evidence(row["activity"], None, row["date"])])
         keep(row["org"], ("mention", row["activity"]), fact)
@@ -379,7 +379,10 @@ def find_partners(store, *, sector: str, countries: list[str] | None = None, kin
     near_iri = resolve_organization(store, near) if near else None
     wanted_countries = {c.upper() for c in countries} if countries else None
 
-    by_org = _collect_facts(store, scheme, concepts)
+    pool_size = max(NETWORK_POOL, 5 * limit)
+    candidates = activity_index(store).candidates(concepts, countries=wanted_countries, kinds=kinds, since=since,
+                                                  exclude=near_iri, limit=pool_size)
+    by_org = _collect_facts(store, scheme, concepts, candidates) if candidates else {}
     if since is not None:
         by_org = {org: {k: f for k, f in facts.items() if f.year is not None and f.year >= since}
                   for org, facts in by_org.items()}
@@ -408,7 +411,7 @@ def find_partners(store, *, sector: str, countries: list[str] | None = None, kin
         results.append(PartnerResult(org, info[org]["name"], info[org]["country"], info[org]["kind"],
                                      0.0, breakdown, fact_list))
     _rank(results)
-    pool = results[:max(NETWORK_POOL, 5 * limit)]
+    pool = results[:pool_size]
     pool_iris = [r.iri for r in pool]
     co = neighbours(store, pool_iris)
     hops = org_distance(store, near_iri, pool_iris, max_hops=NEAR_MAX_HOPS) if near_iri else {}
