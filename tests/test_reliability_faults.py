@@ -12,6 +12,7 @@ import random
 import shutil
 import subprocess
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -172,8 +173,11 @@ def test_disk_full_leaves_no_corruption(disk_full_run, reference):
 
 
 def _dataset(path: Path) -> Dataset:
+    """rdflib's Dataset of a TriG file (rdflib 7.6 warns about its own internals while parsing)."""
     dataset = Dataset()
-    dataset.parse(path, format="trig")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        dataset.parse(data=path.read_text(encoding="utf-8"), format="trig")
     return dataset
 
 
@@ -193,6 +197,9 @@ def test_export_import_round_trips_every_named_graph(mutated_run, tmp_path, reli
     assert len([n for n in names if str(n).startswith(BASE + "graph/doc/")]) >= 10
     for name in names:
         assert isomorphic(original.graph(name), restored.graph(name)), f"graph <{name}> changed in the round trip"
-    assert dataset_graphs(fresh) == dataset_graphs(mutated_run.store, drop_predicates=())
+    stored, back = dataset_graphs(mutated_run.store, drop_predicates=()), dataset_graphs(fresh, drop_predicates=())
+    changed = {name: (sorted(stored[name] - back.get(name, set()))[:2], sorted(back.get(name, set()) - stored[name])[:2])
+               for name in stored if stored[name] != back.get(name)}
+    assert not changed and set(back) == set(stored), changed
     reliability_figures.note(f"backup/restore: {len(names)} named graphs, "
                              f"{sum(len(original.graph(n)) for n in names)} triples round-tripped (isomorphic)")
