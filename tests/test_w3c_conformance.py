@@ -49,7 +49,7 @@ def test_query_evaluation_pass_rate(w3c_report):
 
 def test_result_comparison_is_strict():
     """The comparison itself: blank nodes rename consistently, order counts only when asked."""
-    from tests.w3c_suite import solutions_match
+    from tests.w3c_results import solutions_match
 
     a, b = ("bnode", "a"), ("bnode", "b")
     lit = ("literal", "x", "", "http://www.w3.org/2001/XMLSchema#string")
