@@ -248,6 +248,11 @@ def test_gold_document_says_it_has_no_text(client, reader):
         GRAPH <{doc.replace('/id/doc/', '/graph/doc/')}> {{ ?x a ?t VALUES ?t {{ org:Organization schema:Person
         schema:Event sino:Project schema:Place }} }} }}""")[0]["n"]
     assert len(stated) == expected > 0
+    doc_id = doc.rsplit("/", 1)[1]
+    gold = next(r for r in load_gold_records() if r.id == doc_id)
+    notes = next(dd for dt, dd in zip(soup.select("dl.facts dt"), soup.select("dl.facts dd"))
+                 if dt.get_text() == "Ignored passages")
+    assert notes.get_text() == "; ".join(sorted(n for n in gold.noise if isinstance(n, str)))
 
 
 @pytest.mark.parametrize("iri", ["https://w3id.org/sinoeu-kg/id/org/nobody-00000000", "x> } DROP ALL", ""])

@@ -413,6 +413,7 @@ def describe_org(store, iri: str) -> dict:
         "country": literals(store, iri, "schema:addressCountry"),
         "sectors": linked(store, iri, "sino:sector"),
         "posts": posts(store, org=iri),
+        "members": linked(store, iri, "^org:memberOf"),
         "events": timeline(participations(store, org=iri)),
         "projects": linked(store, iri, "^sino:partner"),
         **dict(zip(("partners", "partners_total"), co_partners(store, iri))),
@@ -422,6 +423,7 @@ def describe_org(store, iri: str) -> dict:
 
 def describe_person(store, iri: str) -> dict:
     return {"names": names_of(store, iri), "posts": posts(store, person=iri),
+            "member_of": linked(store, iri, "org:memberOf"),
             "evidence": evidence_for(store, [iri]).get(iri, [])}
 
 
@@ -503,6 +505,9 @@ def describe_document(store, iri: str) -> dict:
     mentions = [{"start": _int(r["s"]), "end": _int(r["e"]), "entity": names[targets[r["body"]]],
                  "role_trigger": r["body"] in event_of} for r in spans]
     return {"meta": meta, "text": meta.pop("text", None), "noise": noise, "mentions": mentions,
+            "sectors": linked(store, iri, "sino:sector"),
+            "noise_notes": [str(r["reason"]) for r in _rows(store, f"""SELECT ?reason WHERE {{ {this} sino:noise ?n .
+                ?n sino:reason ?reason FILTER NOT EXISTS {{ ?n oa:start ?s }} }} ORDER BY ?reason""")],
             "stated": sorted((names[r["x"]] for r in stated), key=lambda x: (x["kind"], x["label"].lower()))}
 
 
