@@ -129,12 +129,6 @@ class EventFinder:
         found = [m for m in found if not m.named or len(m.name) >= self.min_name_chars]
         return _drop_duplicates(found)
 
-    def to_disk(self, path, *, exclude=()):  # pragma: no cover - resources ship with the package
-        return None
-
-    def from_disk(self, path, *, exclude=()):  # pragma: no cover
-        return self
-
 
 # --- finders ---------------------------------------------------------------------------------
 
@@ -256,7 +250,7 @@ def _run_to_mentions(run: list[tuple[int, int, str]], text: str, max_tokens: int
         return found
     index, length, form, etype = hit
     head_word = run[index][2]
-    if not head_word[0].isupper():
+    if not head_word[0].isupper() or kind == "events" and _venue_after(words, index + length, "en"):
         return found
     cut = max([i + 1 for i, w in enumerate(words[:index]) if w in _EN_CONNECTORS and w not in _PRE_HEAD_JOINERS] + [0])
     if cut and not any(_head_in([w], "en", kind=kind) for w in words[:cut]):
@@ -271,14 +265,10 @@ def _run_to_mentions(run: list[tuple[int, int, str]], text: str, max_tokens: int
         w for i, w in enumerate(words)
         if not (index <= i < index + length) and w not in _EN_CONNECTORS | _DETERMINERS and not _is_head_word(w, "en", kind)
     ]
-    named = bool(content) and not all(_anaphoric_quote(w) for w in content)
+    named = bool(content)
     s, e = run[0][0], run[-1][1]
     found.append(EventMention(s, e, text[s:e], etype, named, form))
     return found
-
-
-def _anaphoric_quote(word: str) -> bool:
-    return False
 
 
 def _is_head_word(word: str, lang: str, kind: str) -> bool:
@@ -304,10 +294,13 @@ def find_complement(text: str, start: int, end: int, lex: dict, lang: str, max_t
         if not word[0].isalpha() or compound and not word[0].isupper():
             continue
         hit = _head_in([word.lower()], lang, compound=compound, stems=stems, kind=kind)
-        if not hit:
+        if not hit or kind == "events" and _venue_after([t[2].lower() for t in tokens], i + 1, lang):
             continue
         j = i + 1
         stop_at = barriers.starts if barriers else set()
+        proper_stop = lex.get("proper_name_stop", False)
+        joiners = starts | _EN_CONNECTORS | {"e", "y", "i", "et", "und", "oraz", "della", "delle", "dei", "degli", "de", "la",
+                                               "le", "les", "el", "los", "las", "d", "l", "sulla", "sul", "w", "z", "na", "dla"}
         while j < len(tokens) and j - i <= max_tokens:
             w = tokens[j][2]
             if tokens[j][0] in stop_at:  # a role trigger, a "was held" verb or an organization's name
@@ -315,6 +308,8 @@ def find_complement(text: str, start: int, end: int, lex: dict, lang: str, max_t
             dash_joins = w in "–—-" and j + 1 < len(tokens) and tokens[j + 1][2][:1].isupper()  # "Chiny – UE"
             if w.lower() in stops or w in ",.;:!?–—" and not dash_joins or w[0] in _QUOTE_CLOSE and w[0] not in _QUOTE_OPEN:
                 break
+            if proper_stop and j > i + 1 and tokens[j - 1][2][:1].isupper() and w[:1].islower() and w.lower() not in joiners:
+                break  # "Foro Hispano-Chino del Acero Verde reunió ...": a verb after the proper name
             j += 1
         complement = tokens[i + 1:j]
         while complement and (complement[-1][2].lower() in set(lex.get("place_prepositions", [])) | {"-"}):
@@ -355,6 +350,12 @@ def find_generic(text: str, start: int, end: int, lex: dict, kind: str = "events
         for m in re.finditer(rf"\b{re.escape(form)}\w*", text[start:end], re.I):
             found.append(EventMention(m.start() + start, m.end() + start, m.group(), "other", False, "*"))
     return found
+
+
+def _venue_after(words: list[str], index: int, lang: str) -> bool:
+    """"Lisbon Congress Centre", "会议中心": the head names a building, not an event."""
+    venues = load_lexicon("events", lang).get("venue_words", [])
+    return index < len(words) and words[index] in venues
 
 
 def _name_adjective(word: str) -> bool:
@@ -489,7 +490,8 @@ def merge_mentions(mentions: list[EventMention], text: str, lang: str) -> list[E
 
 
 def _nested(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a != b and (b[0] <= a[0] and a[1] <= b[1] or a[0] <= b[0] and b[1] <= a[1])
+    """One name begins another at the same place ("...大会" in "...大会系列活动之...研讨会"): two events."""
+    return a != b and a[0] == b[0]
 
 
 def match_score(a: str, b: str, lang: str) -> int:
