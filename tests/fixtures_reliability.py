@@ -58,6 +58,8 @@ class ReliabilityFigures:
     requests_served: int = 0
     request_errors: Counter = field(default_factory=Counter)
     latencies: list[float] = field(default_factory=list)
+    deliberate_stops: int = 0
+    printed: bool = False  # the closing test printed the figures already
     notes: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -69,11 +71,14 @@ class ReliabilityFigures:
             else:
                 self.rejected[_reason_class(reason or "no reason given")] += 1
 
-    def request(self, seconds: float, status: int | None) -> None:
+    def request(self, seconds: float, status: int | None, *, deliberate_stop: bool = False) -> None:
+        """One HTTP answer; ``deliberate_stop``: a 503 the test provoked (a runaway query at its time limit)."""
         with self._lock:
             self.requests_served += 1
             self.latencies.append(seconds)
-            if status is None or status >= 500:
+            if deliberate_stop:
+                self.deliberate_stops += 1
+            elif status is None or status >= 500:
                 self.request_errors[str(status)] += 1
 
     def note(self, line: str) -> None:
@@ -89,6 +94,7 @@ class ReliabilityFigures:
         lines.append(f"requests served (all reliability HTTP requests): {self.requests_served}")
         lines.append(f"request errors (5xx or no answer): {sum(self.request_errors.values())}"
                      + (f" {dict(self.request_errors)}" if self.request_errors else ""))
+        lines.append(f"runaway queries stopped at the time limit (503, provoked): {self.deliberate_stops}")
         if self.latencies:
             ordered = sorted(self.latencies)
             p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
@@ -112,7 +118,8 @@ def reliability_figures() -> Iterator[ReliabilityFigures]:
     """The session's figures; written to test-artifacts/reliability-report.txt and printed at the end."""
     yield FIGURES
     text = FIGURES.write()
-    print(f"\n{text}(saved in {REPORT_PATH.relative_to(PROJECT_DIR)})")
+    if not FIGURES.printed:
+        print(f"\n{text}(saved in {REPORT_PATH.relative_to(PROJECT_DIR)})")
 
 
 # --- the CLI in a subprocess --------------------------------------------------------------------------
