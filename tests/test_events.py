@@ -126,3 +126,10 @@ def test_sentences_keep_abbreviations_inside():
 
 def test_module_registers_its_factory():
     assert events_module.EventFinder and spacy.language.Language.has_factory("sinoeu_events")
+
+
+def test_yesterday_moves_a_dateline_date_back_one_day():
+    text = "MADRID, 5 de marzo de 2025 – La Cumbre Ibérica del Hidrógeno se celebró ayer en Madrid."
+    [event] = run_events(text, "es")._.get(EVENTS)
+    assert event.name == "Cumbre Ibérica del Hidrógeno"
+    assert event.date == "2025-03-04"

@@ -115,3 +115,12 @@ def test_chinese_host_organizer_supporter_in_one_sentence():
     events = run_roles(text, "zh", ["北德氢能协会", "汉堡商会", "青岛能源研究院", "德国联邦经济部"])
     assert {(r.organization, r.role) for e in events for r in e.roles} == {
         ("北德氢能协会", "co-host"), ("汉堡商会", "co-host"), ("青岛能源研究院", "organizer"), ("德国联邦经济部", "supporter")}
+
+
+def test_active_voice_host_in_english_and_spanish():
+    en = run_roles("Porto Energy Agency hosted the Atlantic Wind Forum in Porto.", "en", ["Porto Energy Agency"])
+    es = run_roles("La Cámara de Vigo y Shanghai Ports Group organizaron el Foro Atlántico del Viento en Vigo.", "es",
+                   ["Cámara de Vigo", "Shanghai Ports Group"])
+    assert facts(en) == {("Atlantic Wind Forum", "Porto Energy Agency", "host")}
+    assert {(r.organization, r.role) for e in es for r in e.roles} == {
+        ("Cámara de Vigo", "co-organizer"), ("Shanghai Ports Group", "co-organizer")}

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import lru_cache
 
 from spacy.language import Language
@@ -106,7 +107,7 @@ class EventFinder:
         date_mentions = doc._.get(DATES) or []
         places = _place_spans(doc, noise)
         for event in events:
-            event.date = event_date(event, sentences, date_mentions, text)
+            event.date = event_date(event, sentences, date_mentions, text, self.lang)
             event.place = event_place(event, mentions, sentences, places, text, self.lang)
         doc._.set(EVENTS, events)
         doc._.set(EVENT_INDEX, EventIndex(mentions=mentions, sentences=sentences))
@@ -261,6 +262,8 @@ def _run_to_mentions(run: list[tuple[int, int, str]], text: str, max_tokens: int
     if before:
         etype = before[3]
         form = before[2]
+    if kind == "events" and len(run) - index > 2 and words[-2] in ("in", "at") and run[-1][2][:1].isupper():
+        run, words = run[:-2], words[:-2]  # "Atlantic Wind Forum in Porto": the place is not part of the name
     content = [
         w for i, w in enumerate(words)
         if not (index <= i < index + length) and w not in _EN_CONNECTORS | _DETERMINERS and not _is_head_word(w, "en", kind)
@@ -585,8 +588,11 @@ def _sentence_of(pos: int, sentences: list[tuple[int, int]]) -> tuple[int, int] 
     return next((s for s in sentences if s[0] <= pos < s[1]), None)
 
 
-def event_date(event: EventEntity, sentences, date_mentions, text: str) -> str | None:
-    """The date closest to the event's first mention in a sentence that has both (dateline dates lose)."""
+def event_date(event: EventEntity, sentences, date_mentions, text: str, lang: str = "en") -> str | None:
+    """The date closest to the event's first mention in a sentence that has both (dateline dates lose).
+
+    A dateline date with "yesterday"/"ayer"/"昨天" in the sentence is moved back one day.
+    """
     for start, end in sorted(event.mentions):
         sentence = _sentence_of(start, sentences)
         if sentence is None:
@@ -597,8 +603,17 @@ def event_date(event: EventEntity, sentences, date_mentions, text: str) -> str |
             if sentence[0] <= d_start < sentence[1]
         ]
         if near:
-            return min(near)[2]
+            is_dateline, _distance, iso = min(near)
+            return _relative_day(iso, text[sentence[0]:sentence[1]], lang) if is_dateline else iso
     return None
+
+
+def _relative_day(iso: str | None, sentence: str, lang: str) -> str | None:
+    lex = load_lexicon("events", lang)
+    lowered = sentence.lower()
+    if not iso or len(iso) != 10 or not any(w in lowered for w in lex.get("yesterday_words", [])):
+        return iso
+    return (date.fromisoformat(iso) - timedelta(days=1)).isoformat()
 
 
 def _dateline(text: str, end: int) -> bool:
