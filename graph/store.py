@@ -56,12 +56,19 @@ class _StoredDocument:
     generated_at: str | None
 
 
-def open_store(path: str | Path, *, read_only: bool = False, base_iri: str = DEFAULT_BASE_IRI) -> "GraphStore":
+def open_store(path: str | Path, *, read_only: bool = False, base_iri: str = DEFAULT_BASE_IRI,
+               update_url: str | None = None, gsp_url: str | None = None) -> "GraphStore":
     """Open (or create, unless ``read_only``) the store in directory ``path``.
 
-    Raises :class:`StoreError` when the store is missing, locked by another
-    process, or unreadable.
+    An ``http(s)://`` string is a SPARQL 1.1 query service instead: a
+    :class:`graph.remote_store.RemoteStore` (writes through ``update_url`` /
+    ``gsp_url``). Raises :class:`StoreError` when the store is missing, locked
+    by another process, or unreadable.
     """
+    if isinstance(path, str) and path.startswith(("http://", "https://")):
+        from graph.remote_store import RemoteStore
+
+        return RemoteStore(path, update_url=update_url, gsp_url=gsp_url, read_only=read_only, base_iri=base_iri)
     path = Path(path).expanduser()
     if path.exists() and not path.is_dir():
         raise StoreError(f"{path} is a file, not a store directory; pass --store DIR (or SINOEU_KG_STORE)")
@@ -171,6 +178,14 @@ class GraphStore:
         if ops:
             self.update(" ;\n".join(ops))
 
+    def _has_graph(self, graph: str) -> bool:
+        """Whether the named graph exists (backend primitive; RemoteStore asks its service)."""
+        return self._store.contains_named_graph(NamedNode(graph))
+
+    def _graph_quads(self, graph: str) -> list[Quad]:
+        """The quads of one named graph (backend primitive; RemoteStore asks its service)."""
+        return list(self._store.quads_for_pattern(None, None, None, NamedNode(graph)))
+
     def remove_document(self, doc_id: str) -> bool:
         """Remove a document's graph; identity and the merge graph are recomputed without it."""
         stored = self._stored_documents()
@@ -231,9 +246,12 @@ class GraphStore:
 
     def close(self) -> None:
         """Flush and release the store (the lock of a writable store is freed when it is collected)."""
-        if not self.read_only:
-            self._store.flush()
-        self._store = None  # type: ignore[assignment]
+        store, self._store = self._store, None
+        if store is not None and not self.read_only:
+            try:
+                store.flush()
+            except OSError as exc:
+                raise StoreError(f"the store at {self.path} could not be flushed to disk (disk full?): {exc}") from None
 
     # --- ingest ------------------------------------------------------------------------------------
     def ingest_records(self, records: Iterable[ExtractionRecord], *, generated_at: str | None = None,
@@ -250,7 +268,7 @@ class GraphStore:
                 new.pop(record.id, None)
             else:
                 new[record.id] = record
-        if not self._store.contains_named_graph(NamedNode(ontology_graph_iri(self.base_iri))):
+        if not self._has_graph(ontology_graph_iri(self.base_iri)):
             self.load_ontology()
         if new:
             before = self._resolve([d.record for d in stored.values()])
@@ -275,8 +293,7 @@ class GraphStore:
         stored = self._stored_documents()
         identity = self._resolve([d.record for d in stored.values()])
         merge = merge_graph_iri(self.base_iri)
-        current = set(self._store.quads_for_pattern(None, None, None, NamedNode(merge)))
-        if set(build_merge_graph(identity)) == current:
+        if set(build_merge_graph(identity)) == set(self._graph_quads(merge)):
             return False
         graphs = {doc_graph_iri(self.base_iri, doc_id): build_document_graph(
             doc.record, base_iri=self.base_iri, identity=identity, generated_at=doc.generated_at)
