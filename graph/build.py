@@ -100,6 +100,13 @@ class _Builder:
         except ValueError:
             raise RecordError(self.where, f"language {lang!r} is not a valid BCP 47 tag") from None
 
+    def number(self, value, kind, what: str):
+        """``kind(value)`` or a RecordError naming the field (records come from outside)."""
+        try:
+            return kind(value)
+        except (TypeError, ValueError):
+            raise RecordError(self.where, f"{what} {value!r} is not a number") from None
+
     def concept(self, kind: str, value: str, allowed: tuple[str, ...]) -> NamedNode:
         if value not in allowed:
             raise RecordError(self.where, f"{kind} {value!r} is not one of {', '.join(allowed)}")
@@ -125,7 +132,7 @@ class _Builder:
             self.add(ann, OA.hasBody, fact)
             self.add(ann, SINO.method, self.text(self.record.method, None))
             if confidence is not None or self.manual:
-                value = 1.0 if confidence is None else float(confidence)
+                value = 1.0 if confidence is None else self.number(confidence, float, "confidence")
                 self.add(ann, SINO.confidence, Literal(repr(value), datatype=_N(XSD.decimal)))
             if span is None:
                 self.add(ann, OA.hasTarget, self.doc)
@@ -288,7 +295,8 @@ def _project(b: _Builder, project, org_ref) -> None:
         b.add(iri, SINO.neutralityYear, typed_date(str(year), f"{b.where}.projects.{project.name}.targets"))
     population = project.targets.get("population")
     if population is not None:
-        b.add(iri, SINO.targetPopulation, Literal(str(int(population)), datatype=_N(XSD.integer)))
+        count = b.number(population, int, f"projects.{project.name}.targets.population")
+        b.add(iri, SINO.targetPopulation, Literal(str(count), datatype=_N(XSD.integer)))
     b.evidence(iri, project.spans, project.confidence)
 
 

@@ -92,6 +92,8 @@ def test_gold_records_get_whole_document_evidence(gold_records):
     ({"date": "last year"}, "not YYYY-MM-DD"),
     ({"lang": "not a tag!"}, "BCP 47"),
     ({"organizations": [{"name": "X", "kind": "church"}]}, "kind 'church'"),
+    ({"organizations": [{"name": "X", "confidence": "high"}]}, "confidence 'high' is not a number"),
+    ({"projects": [{"name": "P", "targets": {"population": "many"}}]}, "population 'many' is not a number"),
 ])
 def test_bad_values_are_record_errors(change, message):
     with pytest.raises(RecordError, match=message):
