@@ -35,7 +35,7 @@ from tests.reliability_corpus import Mutant, write_mutants
 
 __all__ = ["reliability_figures", "mutated_run", "hostile_server", "FIGURES", "ReliabilityFigures", "MutatedRun",
            "run_cli", "start_cli", "clone_records", "dataset_graphs", "GENERATED_AT", "REPORT_PATH",
-           "failed_lines"]
+           "failed_lines", "assert_inert_html"]
 
 REPORT_PATH = PROJECT_DIR / "test-artifacts" / "reliability-report.txt"
 GENERATED_AT = "http://www.w3.org/ns/prov#generatedAtTime"
@@ -120,6 +120,23 @@ def reliability_figures() -> Iterator[ReliabilityFigures]:
     text = FIGURES.write()
     if not FIGURES.printed:
         print(f"\n{text}(saved in {REPORT_PATH.relative_to(PROJECT_DIR)})")
+
+
+# --- pages ----------------------------------------------------------------------------------------------
+def assert_inert_html(html: str, where: str) -> None:
+    """No script, handler, javascript: URL or frame in ``html`` except the app's own /static/ scripts."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for script in soup.find_all("script"):
+        assert script.get("src", "").startswith("/static/") and not script.string, f"{where}: inline script {script}"
+    for tag in soup.find_all(True):
+        for name, value in tag.attrs.items():
+            assert not name.lower().startswith("on"), f"{where}: event handler attribute on {tag.name}"
+            if name in ("href", "src", "action", "formaction"):
+                text = value if isinstance(value, str) else " ".join(value)
+                assert not text.strip().lower().startswith("javascript:"), f"{where}: javascript: URL in {tag}"
+    assert not soup.find_all(["iframe", "object", "embed"]), f"{where}: an embedded frame from the document"
 
 
 # --- the CLI in a subprocess --------------------------------------------------------------------------

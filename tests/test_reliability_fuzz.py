@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 import pytest
 import requests
-from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,8 +23,8 @@ from extract.errors import DocumentError
 from graph.iris import doc_iri
 from graph.settings import resolve_settings
 from graph.store import open_store
-from tests.fixtures_reliability import (hostile_server, mutated_run, reliability_figures,  # noqa: F401
-                                        run_cli)
+from tests.fixtures_reliability import (assert_inert_html, hostile_server, mutated_run,  # noqa: F401
+                                        reliability_figures, run_cli)
 from tests.reliability_corpus import HOSTILE_STEM, corpus_sources
 
 pytestmark = [pytest.mark.reliability, pytest.mark.timeout(400)]
@@ -101,19 +100,6 @@ def _hostile_entities(store_path: Path) -> list[str]:
     return [row["s"] for row in rows if "/id/evidence/" not in row["s"]]
 
 
-def _assert_inert(html: str, where: str) -> None:
-    soup = BeautifulSoup(html, "html.parser")
-    for script in soup.find_all("script"):
-        assert script.get("src", "").startswith("/static/") and not script.string, f"{where}: inline script {script}"
-    for tag in soup.find_all(True):
-        for name, value in tag.attrs.items():
-            assert not name.lower().startswith("on"), f"{where}: event handler attribute on {tag.name}"
-            if name in ("href", "src", "action", "formaction"):
-                text = value if isinstance(value, str) else " ".join(value)
-                assert not text.strip().lower().startswith("javascript:"), f"{where}: javascript: URL in {tag}"
-    assert not soup.find_all(["iframe", "object", "embed"]), f"{where}: an embedded frame from the document"
-
-
 def test_hostile_document_pages_show_markup_as_text(hostile_server, mutated_run, reliability_figures):
     entities = _hostile_entities(mutated_run.store)
     assert len(entities) >= 3, entities
@@ -125,7 +111,7 @@ def test_hostile_document_pages_show_markup_as_text(hostile_server, mutated_run,
         response = requests.get(hostile_server + url, timeout=60)
         reliability_figures.request(response.elapsed.total_seconds(), response.status_code)
         assert response.status_code == 200, (url, response.status_code)
-        _assert_inert(response.text, url)
+        assert_inert_html(response.text, url)
     page = requests.get(hostile_server + urls[0], timeout=60).text
     assert "&lt;script&gt;alert" in page and "&lt;iframe" in page, "the document page shows the markup as text"
 

@@ -24,7 +24,8 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from tests.fixtures_reliability import FIGURES, REPORT_PATH, hostile_server, mutated_run, reliability_figures  # noqa: F401
+from tests.fixtures_reliability import (FIGURES, REPORT_PATH, assert_inert_html, hostile_server,  # noqa: F401
+                                        mutated_run, reliability_figures)
 from tests.fixtures_server import LiveServer, start_server
 
 pytestmark = [pytest.mark.reliability, pytest.mark.timeout(300)]
@@ -262,6 +263,38 @@ def test_the_admin_token_never_appears_in_logs_or_answers(token_server, caplog, 
     assert token not in caplog.text
     assert token not in out and token not in err
     assert not any(token in text for text in seen)
+
+
+INJECTIONS = [
+    "https://w3id.org/sinoeu-kg/id/org/x> ?p ?o } ; DROP ALL ; SELECT * { <x",
+    '" } } DROP ALL { "', "javascript:alert(1)", "<script>alert(1)</script>", "urn:x\nDROP ALL",
+    "' OR '1'='1", "?s ?p ?o", "{{ 7*7 }}", "%00%0d%0a", "\u202e\u200b" + "a" * 5000, "-1", "999999999999999999999",
+]
+
+
+@pytest.mark.parametrize("value", INJECTIONS, ids=[f"injection{i}" for i in range(len(INJECTIONS))])
+def test_hostile_parameters_never_500_nor_write_nor_inject_markup(hostile_server, value):
+    before = _quad_count(hostile_server)
+    urls = [f"/entity?{urlencode({'iri': value})}", f"/search?{urlencode({'q': value, 'kind': value})}",
+            f"/orgs?{urlencode({'page': value, 'size': value})}", f"/query?{urlencode({'query': value})}",
+            f"/partners?{urlencode({k: value for k in ('sector', 'country', 'kind', 'near', 'since', 'limit')})}",
+            f"/api/partners?{urlencode({'sector': value, 'limit': value})}", "/id/" + requests.utils.quote(value)]
+    for url in urls:
+        response = _get(hostile_server + url)
+        assert response.status_code < 500, (url, response.status_code, response.text[:300])
+        if response.headers.get("Content-Type", "").startswith("text/html"):
+            assert_inert_html(response.text, url)
+    assert _quad_count(hostile_server) == before
+
+
+def test_admin_token_is_compared_in_constant_time():
+    """Timing cannot be measured reliably on a shared machine; the comparison must be hmac's."""
+    import inspect
+
+    from web import graph_store
+
+    source = inspect.getsource(graph_store.require_admin)
+    assert "compare_digest" in source and "== token" not in source and "token ==" not in source
 
 
 # --- headers, limits, debug, traversal ----------------------------------------------------------------
