@@ -57,9 +57,15 @@ def create_app(settings: dict[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=values["max_document_bytes"], MAX_FORM_MEMORY_SIZE=values["max_document_bytes"],
         JSON_AS_ASCII=False,
     )
-    pool = QueryPool(values["store"], size=values["workers"], timeout=values["query_timeout"])
+    if str(values["store"]).startswith(("http://", "https://")):  # a SPARQL service: queries go over HTTP
+        from web.remote_backend import RemoteQueryPool, RemoteStoreWriter
+
+        pool = RemoteQueryPool(values)
+        app.extensions["sinoeu_writer"] = RemoteStoreWriter(values, pool)
+    else:
+        pool = QueryPool(values["store"], size=values["workers"], timeout=values["query_timeout"])
+        app.extensions["sinoeu_writer"] = StoreWriter(values["store"], pool)
     app.extensions["sinoeu_query_pool"] = pool
-    app.extensions["sinoeu_writer"] = StoreWriter(values["store"], pool)
     atexit.register(pool.close)
     init_app(app)
     for name in BLUEPRINT_MODULES:

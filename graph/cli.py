@@ -39,11 +39,17 @@ def _user_errors(command):
 @click.option("--store", "store", default=None, metavar="DIR",
               help="Store directory (env SINOEU_KG_STORE; default $XDG_DATA_HOME/sinoeu-kg/store).")
 @click.option("--base-iri", default=None, help="Base IRI of minted entities (env SINOEU_KG_BASE_IRI).")
+@click.option("--update-url", default=None, metavar="URL",
+              help="SPARQL 1.1 Update URL when --store is a query service URL (env SINOEU_KG_UPDATE_URL).")
+@click.option("--gsp-url", default=None, metavar="URL",
+              help="Graph Store Protocol URL of a remote store, used for writes when given (env SINOEU_KG_GSP_URL).")
 @click.pass_context
-def main(ctx: click.Context, store: str | None, base_iri: str | None) -> None:
+def main(ctx: click.Context, store: str | None, base_iri: str | None, update_url: str | None,
+         gsp_url: str | None) -> None:
     """sinoeu-kg: a knowledge graph of China-EU cooperation actors from multilingual press releases."""
     ctx.ensure_object(dict)
-    ctx.obj["settings"] = resolve_settings({"store": store, "base_iri": base_iri})
+    ctx.obj["settings"] = resolve_settings({"store": store, "base_iri": base_iri, "update_url": update_url,
+                                            "gsp_url": gsp_url})
 
 
 def open_store_from_context(ctx: click.Context, *, read_only: bool = False):
@@ -51,7 +57,8 @@ def open_store_from_context(ctx: click.Context, *, read_only: bool = False):
     from graph.store import open_store
 
     settings = ctx.find_root().obj["settings"]
-    return open_store(settings["store"], read_only=read_only, base_iri=settings["base_iri"])
+    return open_store(settings["store"], read_only=read_only, base_iri=settings["base_iri"],
+                      update_url=settings["update_url"], gsp_url=settings["gsp_url"])
 
 
 def _settings(ctx: click.Context) -> dict:
@@ -96,43 +103,44 @@ def _extract(paths: list[Path], settings: dict):
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--workers", type=int, default=None,
+              help="Extraction processes (env SINOEU_KG_WORKERS; 1 extracts in this process).")
+@click.option("--batch-size", type=int, default=None, help="Documents written per batch (default 100).")
 @click.pass_context
 @_user_errors
-def ingest(ctx: click.Context, paths: tuple[str, ...]) -> None:
-    """Add records (.json/.jsonl) or raw documents (.txt .md .html .jsonl) to the store."""
-    from extract.records import load_records
+def ingest(ctx: click.Context, paths: tuple[str, ...], workers: int | None, batch_size: int | None) -> None:
+    """Add records (.json/.jsonl) or raw documents (.txt .md .html .jsonl) to the store.
+
+    Streams the input, extracts in parallel, writes in batches and skips documents
+    already stored with the same content hash, so an interrupted run can simply be rerun.
+    """
     from tqdm import tqdm
 
+    from graph.ingest import DEFAULT_BATCH_SIZE, count_inputs, ingest_paths
+
     settings = _settings(ctx)
-    records, failed = {}, []
     files = _expand(paths)
     raw = [p for p in files if not _is_record_file(p)]
-    for path in tqdm([p for p in files if p not in raw], desc="reading records", unit="file", file=sys.stderr,
-                     disable=None):
-        try:
-            for record in list(load_records(path)):
-                records[record.id] = (str(path), record)
-        except RecordError as exc:
-            failed.append((exc.path, exc.reason))
-    for where, outcome in tqdm(_extract(raw, settings), total=None, desc="extracting", unit="doc",
-                               file=sys.stderr, disable=None) if raw else ():
-        if isinstance(outcome, SinoeuError):
-            failed.append((getattr(outcome, "path", where), getattr(outcome, "reason", str(outcome))))
-        else:
-            records[outcome.id] = (where, outcome)
+    records = [p for p in files if p not in raw]
+    workers = workers or settings["workers"]
     store = open_store_from_context(ctx)
     try:
-        with tqdm(total=len(records), desc="writing", unit="graph", file=sys.stderr, disable=None) as bar:
-            result = store.ingest_records([r for _, r in records.values()], progress=bar.update)
+        with tqdm(total=count_inputs(files), desc=f"ingesting ({workers} worker{'s' * (workers > 1)})",
+                  unit="doc", file=sys.stderr, disable=None) as bar:
+            report = ingest_paths(store, record_paths=records, document_paths=raw, workers=workers,
+                                  languages=settings["languages"], max_bytes=settings["max_document_bytes"],
+                                  batch_size=batch_size or DEFAULT_BATCH_SIZE, progress=lambda _: bar.update())
     finally:
         store.close()
-    failed += [(records[doc_id][0] + f"#{doc_id}", reason) for doc_id, reason in result.failed]
-    click.echo(f"documents ok: {len(result.ok)}, unchanged: {len(result.unchanged)}, failed: {len(failed)}"
-               + (f", re-resolved: {len(result.rewritten)}" if result.rewritten else ""))
-    for where, reason in failed:
+    click.echo(f"documents ok: {report.ok}, unchanged: {report.skipped}, failed: {len(report.failed)}"
+               + (f", re-resolved: {report.rewritten}" if report.rewritten else ""))
+    for where, reason in report.failed:
         click.echo(f"  failed: {where}: {reason}")
-    click.echo(f"triples: {result.triples}")
-    if failed:
+    click.echo(f"skipped {report.skipped} document(s) already stored with the same content hash; "
+               f"{report.documents} in {report.seconds:.1f} s ({report.documents / max(report.seconds, 1e-9):.1f} "
+               f"documents/s), {report.batches} batch(es) written")
+    click.echo(f"triples: {report.triples}")
+    if report.failed:
         ctx.exit(1)
 
 
