@@ -10,7 +10,7 @@ distance between organizations.
 Two ways in, because the partner finder must answer in well under a second
 on 100k organizations: :func:`co_participation_graph` materialises the
 (whole or local) graph for analysis, while :func:`neighbours` and
-:func:`org_distance` walk the store hop by hop with ``VALUES``-bound queries
+:func:`org_distance` walk the store hop by hop with ``VALUES`` + ``LATERAL`` queries
 and never load more than the frontier.
 """
 
@@ -69,13 +69,17 @@ def iri_values(iris: Iterable[str]) -> str:
 
 
 def activity_members(store, orgs: Iterable[str] | None = None) -> dict[str, set[str]]:
-    """activity IRI -> the organizations taking part; only activities touching ``orgs`` if given."""
+    """activity IRI -> the organizations taking part; only activities touching ``orgs`` if given.
+
+    ``LATERAL`` (pyoxigraph's SPARQL 1.2 extension) makes the engine walk from
+    the given organizations through the indexes instead of joining whole tables.
+    """
     if orgs is None:
         where = _MEMBERSHIP
     else:
         where = (f"VALUES ?seed {{ {iri_values(orgs)} }}\n"
-                 + _MEMBERSHIP.replace("?org", "?seed").replace("?assoc", "?seedAssoc")
-                 + _MEMBERSHIP)
+                 "LATERAL { { ?activity prov:wasAssociatedWith ?seed } UNION { ?activity sino:partner ?seed } }\n"
+                 "LATERAL { { ?activity prov:wasAssociatedWith ?org } UNION { ?activity sino:partner ?org } }")
     rows = run_select(store, f"SELECT DISTINCT ?activity ?org WHERE {{ {where} FILTER(isIRI(?org)) }}")
     members: dict[str, set[str]] = defaultdict(set)
     for row in rows:
@@ -124,8 +128,8 @@ def organization_info(store, orgs: Iterable[str], lang: str = "en") -> dict[str,
     for row in run_select(store, f"""
         SELECT ?org ?p ?v (LANG(?v) AS ?lang) WHERE {{
           VALUES ?org {{ {iri_values(orgs)} }}
-          VALUES ?p {{ skos:prefLabel skos:altLabel schema:addressCountry org:classification }}
-          ?org ?p ?v }}"""):
+          LATERAL {{ VALUES ?p {{ skos:prefLabel skos:altLabel schema:addressCountry org:classification }}
+                    ?org ?p ?v }} }}"""):
         entry = info[row["org"]]
         if row["p"].endswith("addressCountry"):
             entry["country"] = min(filter(None, [entry["country"], row["v"].upper()]))
@@ -154,7 +158,7 @@ def entity_names(store, iris: Iterable[str], lang: str = "en") -> dict[str, str]
     if iris:
         for row in run_select(store, f"""
             SELECT ?x ?v (LANG(?v) AS ?lang) WHERE {{
-              VALUES ?x {{ {iri_values(iris)} }} ?x schema:name|skos:prefLabel|dcterms:title ?v }}"""):
+              VALUES ?x {{ {iri_values(iris)} }} LATERAL {{ ?x schema:name|skos:prefLabel|dcterms:title ?v }} }}"""):
             tag = (row["lang"] or "").lower()
             names[row["x"]].append((tag != lang, tag != "en", row["v"]))
     return {iri: min(names[iri])[2] if names[iri] else iri for iri in iris}
@@ -260,11 +264,14 @@ class ActivityIndex:
     def candidates(self, sectors: Iterable[str], *, countries: set[str] | None = None,
                    kinds: set[str] | None = None, since: int | None = None, exclude: str | None = None,
                    limit: int = 200) -> list[str]:
-        """The ``limit`` organizations with the most weighted activity in ``sectors`` (ties: IRI)."""
+        """The ``limit`` organizations with the most weighted activity in ``sectors`` (ties: IRI).
+
+        Undated activities pass ``since`` here; the exact scoring drops them.
+        """
         totals: dict[str, float] = defaultdict(float)
         for sector in sectors:
             for org, items in self.facts.get(sector, {}).items():
-                totals[org] += sum(w for w, year in items if since is None or (year is not None and year >= since))
+                totals[org] += sum(w for w, year in items if since is None or year is None or year >= since)
         kept = [(org, score) for org, score in totals.items() if score > 0 and org != exclude
                 and (countries is None or self.countries.get(org, "") in countries)
                 and (kinds is None or self.kinds.get(org) in kinds)]
@@ -304,18 +311,18 @@ def build_activity_index(store) -> ActivityIndex:
 
     for row in run_select(store, """
         SELECT ?org ?act ?sector ?date WHERE {
-          GRAPH ?g { ?act sino:partner ?org . ?doc a sino:Document }
-          ?act sino:sector ?sector . OPTIONAL { ?doc dcterms:date ?date } }"""):
+          GRAPH ?g { ?act sino:sector ?sector ; sino:partner ?org . ?doc a sino:Document
+                     OPTIONAL { ?doc dcterms:date ?date } } }"""):
         add(row["sector"], row["org"], row["act"], 3.0, _year(row["date"]))
     for row in run_select(store, """
         SELECT ?org ?act ?sector ?date WHERE {
-          ?act sino:sector ?sector ; prov:wasAssociatedWith ?org . OPTIONAL { ?act schema:startDate ?date } }"""):
+          ?act sino:sector ?sector ; prov:wasAssociatedWith ?org .
+          LATERAL { OPTIONAL { ?act schema:startDate ?date } } }"""):
         add(row["sector"], row["org"], row["act"], 1.5, _year(row["date"]))
     for row in run_select(store, """
         SELECT ?org ?act ?sector ?date WHERE {
-          ?doc dcterms:subject ?sector .
-          GRAPH ?g { ?doc a sino:Document . ?act prov:wasAssociatedWith ?org }
-          OPTIONAL { ?doc dcterms:date ?date } }"""):
+          GRAPH ?g { ?doc a sino:Document ; dcterms:subject ?sector . ?act prov:wasAssociatedWith ?org
+                     OPTIONAL { ?doc dcterms:date ?date } } }"""):
         add(row["sector"], row["org"], row["act"], 1.0, _year(row["date"]))
     projects: dict[str, set[str]] = defaultdict(set)
     for row in run_select(store, "SELECT ?p ?sector WHERE { ?p a sino:Project ; sino:sector ?sector }"):

@@ -24,14 +24,14 @@ from dataclasses import asdict, dataclass, field
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import linear_kernel
 
-from graph.analytics import entity_names, iri_values, org_distance, organization_info, run_select
+from graph.analytics import activity_index, entity_names, iri_values, org_distance, organization_info, run_select
 from graph.errors import SinoeuError
 from graph.partners import SectorScheme, load_sector_scheme, normalise_label, resolve_organization
 
 WEIGHTS = {"sectors": 0.5, "text": 0.3, "country": 0.1, "network": 0.1}
 DEFAULT_LANGUAGES = ("en", "de", "pl", "zh", "it", "fr", "es")
 RELATED_SECTOR_CREDIT = 0.7  # a narrower/broader sector counts, less than the same one
-POOL_CAP = 400  # most projects compared by text; the rest rank below on sectors alone
+POOL_CAP = 300  # most projects compared by text (sector overlap picks them on a large graph)
 MAX_DOCUMENT_CHARS = 20_000
 PASSAGES_SHOWN = 2
 _SENTENCE_END = re.compile(r"(?<=[.!?\u3002\uff01\uff1f;])\s+|(?<=[\u3002\uff01\uff1f])|\n+")
@@ -224,8 +224,49 @@ def _applicant_from_org(store, scheme: SectorScheme, org_iri: str) -> _Applicant
                       [iri], names, own)
 
 
-def _projects(store) -> list[str]:
-    return [row["p"] for row in run_select(store, "SELECT DISTINCT ?p WHERE { ?p a sino:Project } ORDER BY ?p")]
+def _has_projects(store) -> bool:
+    return bool(run_select(store, "SELECT ?p WHERE { ?p a sino:Project } LIMIT 1"))
+
+
+def _candidate_projects(store, related: dict[str, set[str]], applicant: "_Applicant", notes: list[str]) -> list[str]:
+    """Projects worth comparing in full: most sector overlap first, then the applicant's network's, then any.
+
+    At most POOL_CAP, so the text comparison stays fast on a large graph.
+    """
+    index = activity_index(store)
+    overlap: dict[str, int] = {}
+    for concepts in related.values():
+        for project in set().union(*(index.projects.get(c, set()) for c in concepts)):
+            overlap[project] = overlap.get(project, 0) + 1
+    chosen = [p for p, _ in sorted(overlap.items(), key=lambda item: (-item[1], item[0]))
+              if p not in applicant.own_projects]
+    if len(chosen) > POOL_CAP:
+        notes.append(f"{len(chosen)} projects share a sector with the applicant; the {POOL_CAP} with the most "
+                     f"shared sectors were compared in full.")
+    chosen = chosen[:POOL_CAP]
+    if applicant.orgs and len(chosen) < POOL_CAP:
+        near = {a for a, members in _member_projects(store, applicant.orgs).items()}
+        chosen += sorted(near - set(chosen) - applicant.own_projects)[:POOL_CAP - len(chosen)]
+    if len(chosen) < POOL_CAP:
+        rows = run_select(store, f"SELECT ?p WHERE {{ ?p a sino:Project }} LIMIT {POOL_CAP + len(chosen) + len(applicant.own_projects)}")
+        rest = sorted({r["p"] for r in rows} - set(chosen) - applicant.own_projects)
+        chosen += rest[:POOL_CAP - len(chosen)]
+    return sorted(chosen)
+
+
+def _member_projects(store, orgs: list[str]) -> dict[str, set[str]]:
+    """Projects whose partners are the applicant's organizations or their co-participants."""
+    rows = run_select(store, f"""
+        SELECT DISTINCT ?p ?org WHERE {{
+          VALUES ?seed {{ {iri_values(orgs)} }}
+          LATERAL {{ {{ ?a prov:wasAssociatedWith ?seed }} UNION {{ ?a sino:partner ?seed }} }}
+          LATERAL {{ {{ ?a prov:wasAssociatedWith ?org }} UNION {{ ?a sino:partner ?org }} }}
+          LATERAL {{ ?p sino:partner ?org ; a sino:Project }}
+        }} LIMIT 2000""")
+    found: dict[str, set[str]] = {}
+    for row in rows:
+        found.setdefault(row["p"], set()).add(row["org"])
+    return found
 
 
 def _project_details(store, projects: list[str]) -> dict[str, dict]:
@@ -235,7 +276,7 @@ def _project_details(store, projects: list[str]) -> dict[str, dict]:
     for row in run_select(store, f"""
         SELECT DISTINCT ?p ?sector ?partner ?place WHERE {{
           VALUES ?p {{ {values} }}
-          {{ ?p sino:sector ?sector }} UNION {{ ?p sino:partner ?partner }} UNION {{ ?p schema:location ?place }}
+          LATERAL {{ {{ ?p sino:sector ?sector }} UNION {{ ?p sino:partner ?partner }} UNION {{ ?p schema:location ?place }} }}
         }}"""):
         entry = details[row["p"]]
         if row["sector"]:
@@ -253,9 +294,9 @@ def _project_details(store, projects: list[str]) -> dict[str, dict]:
     for row in run_select(store, f"""
         SELECT DISTINCT ?p ?doc ?text ?sentence WHERE {{
           VALUES ?p {{ {values} }}
-          {{ GRAPH ?g {{ ?p a sino:Project . ?doc a sino:Document . OPTIONAL {{ ?doc sino:text ?text }} }} }}
-          UNION {{ ?ann oa:hasBody ?p ; sino:sentence ?sentence ; oa:hasTarget ?t .
-                  OPTIONAL {{ ?t oa:hasSource ?src }} BIND(COALESCE(?src, ?t) AS ?doc) }}
+          LATERAL {{ {{ GRAPH ?g {{ ?p a sino:Project . ?doc a sino:Document OPTIONAL {{ ?doc sino:text ?text }} }} }}
+                    UNION {{ ?ann oa:hasBody ?p ; sino:sentence ?sentence ; oa:hasTarget ?t .
+                            OPTIONAL {{ ?t oa:hasSource ?src }} BIND(COALESCE(?src, ?t) AS ?doc) }} }}
         }}"""):
         entry = details[row["p"]]
         if row["text"]:
@@ -294,8 +335,7 @@ def match_applicant(store, *, text=None, org_iri: str | None = None, lang: str |
     """
     if (text is None) == (org_iri is None):
         raise MatchError("describe the applicant with a text or name an organization in the graph (one of the two)")
-    projects = _projects(store)
-    if not projects:
+    if not _has_projects(store):
         raise EmptyGraphError("the graph holds no pilots or projects to match against: ingest documents first "
                               "(sinoeu-kg ingest PATH...)")
     scheme = load_sector_scheme(store)
@@ -309,11 +349,9 @@ def match_applicant(store, *, text=None, org_iri: str | None = None, lang: str |
                       "used; projects are ranked by text similarity, country and network only. Naming the "
                       "applicant's field (e.g. energy, mobility, digitalization) gives better matches.")
     related = {c: _related(scheme, c) for c in applicant.sectors}
-    candidates = [p for p in projects if p not in applicant.own_projects]
     if applicant.own_projects:
         notes.append(f"{len(applicant.own_projects)} project(s) the organization already partners in are left out.")
-    if len(candidates) > POOL_CAP:
-        candidates = _prefilter(store, candidates, related, notes)
+    candidates = _candidate_projects(store, related, applicant, notes)
     details = _project_details(store, candidates)
     hops = _network(store, applicant, details)
     lang = applicant.lang or "en"
@@ -357,22 +395,6 @@ def match_applicant(store, *, text=None, org_iri: str | None = None, lang: str |
                "in_graph": applicant.orgs, "sector_words": sorted(set(applicant.sectors.values()))}
     return MatchReport(summary, [scheme.label(c, lang) for c in applicant.sectors], matches, notes,
                        not applicant.sectors)
-
-
-def _prefilter(store, candidates: list[str], related: dict[str, set[str]], notes: list[str]) -> list[str]:
-    """Keep the POOL_CAP projects with the most sector overlap (then IRI order) for the text comparison."""
-    wanted = set().union(*related.values()) if related else set()
-    overlap = {p: 0 for p in candidates}
-    if wanted:
-        for row in run_select(store, f"""
-            SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?s {{ {iri_values(wanted)} }} ?p sino:sector ?s }}
-            GROUP BY ?p"""):
-            if row["p"] in overlap:
-                overlap[row["p"]] = int(row["n"])
-    kept = sorted(candidates, key=lambda p: (-overlap[p], p))[:POOL_CAP]
-    notes.append(f"{len(candidates)} projects in the graph; the {POOL_CAP} with the most sector overlap were "
-                 f"compared in full.")
-    return sorted(kept)
 
 
 def _network(store, applicant: _Applicant, details: dict[str, dict]) -> dict[str, int]:

@@ -38,7 +38,7 @@ UNDATED_RECENCY = 0.6
 NETWORK_WEIGHT = 0.5  # per log(1 + co-participants)
 NEAR_WEIGHT = 2.0  # divided by the hops to --near
 NEAR_MAX_HOPS = 3
-NETWORK_POOL = 200  # network features are computed for this many best candidates
+NETWORK_POOL = 60  # candidates scored exactly (facts, evidence, network): max(this, 3 x limit)
 
 
 class PartnerQueryError(SinoeuError):
@@ -194,10 +194,9 @@ def _project_facts(store, sectors: str, orgs: str) -> list[dict]:
     return run_select(store, f"""
         SELECT DISTINCT ?org ?activity ?sector ?date WHERE {{
           VALUES ?org {{ {orgs} }}
-          GRAPH ?g {{ ?activity sino:partner ?org . ?doc a sino:Document }}
-          VALUES ?sector {{ {sectors} }}
-          ?activity sino:sector ?sector .
-          OPTIONAL {{ ?doc dcterms:date ?date }}
+          LATERAL {{ GRAPH ?g {{ ?activity sino:partner ?org }} }}
+          LATERAL {{ ?activity sino:sector ?sector FILTER(?sector IN ({sectors})) }}
+          LATERAL {{ OPTIONAL {{ GRAPH ?g {{ ?doc a sino:Document }} ?doc dcterms:date ?date }} }}
         }}""")
 
 
@@ -206,14 +205,15 @@ def _event_facts(store, sectors: str, orgs: str) -> list[dict]:
     return run_select(store, f"""
         SELECT DISTINCT ?org ?activity ?node ?sector ?roleIri ?start ?docDate ?direct WHERE {{
           VALUES ?org {{ {orgs} }}
-          GRAPH ?g {{ ?node prov:agent ?org . ?activity prov:qualifiedAssociation ?node . ?doc a sino:Document }}
-          VALUES ?sector {{ {sectors} }}
-          {{ ?activity sino:sector ?sector BIND(true AS ?direct) }}
-          UNION {{ ?doc dcterms:subject ?sector BIND(false AS ?direct) }}
-          UNION {{ GRAPH ?g {{ ?p sino:sector ?sector }} BIND(false AS ?direct) }}
-          OPTIONAL {{ ?node prov:hadRole ?roleIri }}
-          OPTIONAL {{ ?activity schema:startDate ?start }}
-          OPTIONAL {{ ?doc dcterms:date ?docDate }}
+          LATERAL {{ GRAPH ?g {{ ?node prov:agent ?org . ?activity prov:qualifiedAssociation ?node }} }}
+          LATERAL {{ GRAPH ?g {{ ?doc a sino:Document }} }}
+          LATERAL {{ {{ ?activity sino:sector ?sector BIND(true AS ?direct) }}
+                    UNION {{ ?doc dcterms:subject ?sector BIND(false AS ?direct) }}
+                    UNION {{ GRAPH ?g {{ ?p sino:sector ?sector }} BIND(false AS ?direct) }}
+                    FILTER(?sector IN ({sectors})) }}
+          LATERAL {{ OPTIONAL {{ ?node prov:hadRole ?roleIri }} }}
+          LATERAL {{ OPTIONAL {{ ?activity schema:startDate ?start }} }}
+          LATERAL {{ OPTIONAL {{ ?doc dcterms:date ?docDate }} }}
         }}""")
 
 
@@ -222,15 +222,15 @@ def _mention_facts(store, sectors: str, orgs: str) -> list[dict]:
     return run_select(store, f"""
         SELECT DISTINCT ?org ?activity ?sector ?date ?sentence WHERE {{
           VALUES ?org {{ {orgs} }}
-          ?ann oa:hasBody ?org ; oa:hasTarget ?target .
-          OPTIONAL {{ ?target oa:hasSource ?source }}
+          LATERAL {{ ?ann oa:hasBody ?org ; oa:hasTarget ?target }}
+          LATERAL {{ OPTIONAL {{ ?target oa:hasSource ?source }} }}
           BIND(COALESCE(?source, ?target) AS ?activity)
-          ?activity a sino:Document .
-          VALUES ?sector {{ {sectors} }}
-          {{ ?activity dcterms:subject ?sector }}
-          UNION {{ GRAPH ?g {{ ?activity a sino:Document . ?p sino:sector ?sector }} }}
-          OPTIONAL {{ ?ann sino:sentence ?sentence }}
-          OPTIONAL {{ ?activity dcterms:date ?date }}
+          LATERAL {{ ?activity a sino:Document }}
+          LATERAL {{ {{ ?activity dcterms:subject ?sector }}
+                    UNION {{ GRAPH ?g {{ ?activity a sino:Document . ?p sino:sector ?sector }} }}
+                    FILTER(?sector IN ({sectors})) }}
+          LATERAL {{ OPTIONAL {{ ?ann sino:sentence ?sentence }} }}
+          LATERAL {{ OPTIONAL {{ ?activity dcterms:date ?date }} }}
         }}""")
 
 
@@ -267,7 +267,7 @@ def _recency(year: int | None, newest: int | None) -> float:
 
 def _collect_facts(store, scheme: SectorScheme, concepts: set[str], orgs: list[str]) -> dict[str, dict[tuple, Fact]]:
     """org -> {fact key -> Fact} for the given organizations, weights still without recency."""
-    values = iri_values(concepts)
+    values = ", ".join(f"<{c}>" for c in sorted(concepts))
     org_values = iri_values(orgs)
     words = _sector_words(scheme, concepts)
     facts: dict[str, dict[tuple, Fact]] = defaultdict(dict)
@@ -354,12 +354,12 @@ def _attach_evidence(store, facts: list[Fact]) -> None:
     for row in run_select(store, f"""
         SELECT DISTINCT ?body ?doc ?sentence ?date ?lang WHERE {{
           VALUES ?body {{ {iri_values(nodes)} }}
-          ?ann oa:hasBody ?body ; oa:hasTarget ?t .
-          OPTIONAL {{ ?t oa:hasSource ?src }}
+          LATERAL {{ ?ann oa:hasBody ?body ; oa:hasTarget ?t }}
+          LATERAL {{ OPTIONAL {{ ?t oa:hasSource ?src }} }}
           BIND(COALESCE(?src, ?t) AS ?doc)
-          OPTIONAL {{ ?ann sino:sentence ?sentence }}
-          OPTIONAL {{ ?doc dcterms:date ?date }}
-          OPTIONAL {{ ?doc dcterms:language ?lang }}
+          LATERAL {{ OPTIONAL {{ ?ann sino:sentence ?sentence }} }}
+          LATERAL {{ OPTIONAL {{ ?doc dcterms:date ?date }} }}
+          LATERAL {{ OPTIONAL {{ ?doc dcterms:language ?lang }} }}
         }} ORDER BY ?body ?doc ?sentence"""):
         found[row["body"]].append(Evidence(row["doc"], row["sentence"], row["date"], row["lang"]))
     for fact in facts:
@@ -379,7 +379,7 @@ def find_partners(store, *, sector: str, countries: list[str] | None = None, kin
     near_iri = resolve_organization(store, near) if near else None
     wanted_countries = {c.upper() for c in countries} if countries else None
 
-    pool_size = max(NETWORK_POOL, 5 * limit)
+    pool_size = max(NETWORK_POOL, 3 * limit)
     candidates = activity_index(store).candidates(concepts, countries=wanted_countries, kinds=kinds, since=since,
                                                   exclude=near_iri, limit=pool_size)
     by_org = _collect_facts(store, scheme, concepts, candidates) if candidates else {}
