@@ -278,14 +278,17 @@ def _features(rule: str, key: MentionKey, mentions, co_participants, uf: _UnionF
     return {uf.find(o) for o in m.links}
 
 
-def _candidates(mentions: dict[MentionKey, _Mention], blocks, uf: _UnionFind, co_participants):
+def _candidates(mentions: dict[MentionKey, _Mention], blocks, uf: _UnionFind, co_participants, *, key_only: bool):
     """Yield (a, b, rule, key) pairs a rule joins under the current clustering.
 
-    Key-only rules chain the members of a block; the others join mentions of
-    different documents that share enough features, found through an inverted
-    index (never all pairs of a large block).
+    Key-only rules chain the members of a block (they do not depend on the
+    clustering, so they run once); the others join mentions of different
+    documents that share enough features, found through an inverted index
+    (never all pairs of a large block).
     """
     for (rule, kind), by_key in blocks.items():
+        if (rule in _KEY_ONLY) != key_only:
+            continue
         for key, members in sorted(by_key.items()):
             members = sorted(members)
             if rule in _KEY_ONLY:
@@ -343,9 +346,11 @@ def resolve_identity(records: Iterable[ExtractionRecord], *, base_iri: str,
     blocks = _block_index(mentions)
     co_participants = {k: {o for e in m.links for o in mentions[e].links} - {k}
                        for k, m in mentions.items() if m.kind == "org"}
-    edges: list[tuple[MentionKey, MentionKey, str, str]] = []  # the unions made, in a set-determined order
+    # The unions made, in an order determined by the set of records alone.
+    edges = [e for e in list(_candidates(mentions, blocks, uf, co_participants, key_only=True)) if uf.union(*e[:2])]
     while True:
-        made = [edge for edge in list(_candidates(mentions, blocks, uf, co_participants)) if uf.union(*edge[:2])]
+        made = [e for e in list(_candidates(mentions, blocks, uf, co_participants, key_only=False))
+                if uf.union(*e[:2])]
         edges += made
         if not made:
             break
