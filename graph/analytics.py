@@ -53,10 +53,7 @@ def run_select(store, sparql: str) -> list[dict[str, str | None]]:
     """
     solutions = store.query(PREFIXES + sparql)
     names = [variable.value for variable in solutions.variables]
-    rows = []
-    for solution in solutions:
-        rows.append({name: (None if solution[name] is None else solution[name].value) for name in names})
-    return rows
+    return [dict(zip(names, [None if term is None else term.value for term in solution])) for solution in solutions]
 
 
 def iri_values(iris: Iterable[str]) -> str:

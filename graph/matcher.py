@@ -26,12 +26,12 @@ from sklearn.metrics.pairwise import linear_kernel
 
 from graph.analytics import activity_index, entity_names, iri_values, org_distance, organization_info, run_select
 from graph.errors import SinoeuError
-from graph.partners import SectorScheme, load_sector_scheme, normalise_label, resolve_organization
+from graph.partners import SectorScheme, load_sector_scheme, normalise_label, organizations_named, resolve_organization
 
 WEIGHTS = {"sectors": 0.5, "text": 0.3, "country": 0.1, "network": 0.1}
 DEFAULT_LANGUAGES = ("en", "de", "pl", "zh", "it", "fr", "es")
 RELATED_SECTOR_CREDIT = 0.7  # a narrower/broader sector counts, less than the same one
-POOL_CAP = 300  # most projects compared by text (sector overlap picks them on a large graph)
+POOL_CAP = 120  # most projects compared by text (sector overlap picks them on a large graph)
 MAX_DOCUMENT_CHARS = 20_000
 PASSAGES_SHOWN = 2
 _SENTENCE_END = re.compile(r"(?<=[.!?\u3002\uff01\uff1f;])\s+|(?<=[\u3002\uff01\uff1f])|\n+")
@@ -185,20 +185,12 @@ def _applicant_from_record(store, scheme: SectorScheme, record: dict, lang: str 
     orgs = [_org(o) for o in record.get("organizations") or []]
     names = [o["name"] for o in orgs if o.get("name")]
     country = record.get("country") or next((o.get("country") for o in orgs if o.get("country")), None)
-    known = []
-    for name in names:
-        rows = run_select(store, f"""SELECT DISTINCT ?org WHERE {{ ?org a org:Organization ;
-            skos:prefLabel|skos:altLabel|sino:acronym ?l . FILTER(LCASE(STR(?l)) = {_quote(name.lower())}) }}""")
-        known.extend(sorted(r["org"] for r in rows))
+    known = [org for name in names for org in organizations_named(store, name)]
     return _Applicant(text, lang, sectors, country.upper() if country else None, sorted(set(known)), names)
 
 
 def _org(value) -> dict:
     return {"name": value} if isinstance(value, str) else dict(value)
-
-
-def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("\r", " ") + '"'
 
 
 def _applicant_from_org(store, scheme: SectorScheme, org_iri: str) -> _Applicant:
@@ -285,12 +277,9 @@ def _project_details(store, projects: list[str]) -> dict[str, dict]:
             entry["partners"][row["partner"]] = row["partner"]
         if row["place"]:
             entry["places"].add(row["place"])
-    orgs = organization_info(store, {o for entry in details.values() for o in entry["partners"]})
+    countries = activity_index(store).countries
     for entry in details.values():
-        for org in entry["partners"]:
-            entry["partners"][org] = orgs[org]["name"]
-            if orgs[org]["country"]:
-                entry["countries"].add(orgs[org]["country"])
+        entry["countries"].update(countries[o] for o in entry["partners"] if o in countries)
     for row in run_select(store, f"""
         SELECT DISTINCT ?p ?doc ?text ?sentence WHERE {{
           VALUES ?p {{ {values} }}
@@ -360,10 +349,9 @@ def match_applicant(store, *, text=None, org_iri: str | None = None, lang: str |
     texts, project_passages = [], {}
     for p in candidates:
         entry = details[p]
-        partner_names = sorted(entry["partners"].values())
         labels = sorted(scheme.label(s, lang) for s in entry["sectors"])
         places = sorted(names[pl] for pl in entry["places"])
-        project_passages[p] = _passages(names[p], entry, [", ".join(places), ", ".join(labels), ", ".join(partner_names)])
+        project_passages[p] = _passages(names[p], entry, [", ".join(places), ", ".join(labels)])
         texts.append(" ".join(passage for passage, _ in project_passages[p]))
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
     matrix = vectorizer.fit_transform(texts + [applicant.text])
@@ -380,16 +368,18 @@ def match_applicant(store, *, text=None, org_iri: str | None = None, lang: str |
         network = {0: 1.0, 1: 1.0, 2: 0.5}.get(distance, 0.0)
         parts = {"sectors": sector_score, "text": float(similarity[index]), "country": country, "network": network}
         breakdown = {k: round(WEIGHTS[k] * v, 6) for k, v in parts.items()}
-        common = sorted(name for o, name in entry["partners"].items() if hops.get(o, 9) <= 1)
         matches.append(ProjectMatch(
             p, names[p], round(sum(breakdown.values()), 6), breakdown,
             sorted(scheme.label(s, lang) for s in entry["sectors"]),
-            [scheme.label(c, lang) for c in shared],
-            sorted(entry["partners"].values()),
-            common, place=", ".join(sorted(names[pl] for pl in entry["places"])) or None))
+            [scheme.label(c, lang) for c in shared], [], [],
+            place=", ".join(sorted(names[pl] for pl in entry["places"])) or None))
     matches.sort(key=lambda m: (-m.score, m.name.casefold(), m.iri))
     matches = matches[:limit]
+    orgs = organization_info(store, {o for m in matches for o in details[m.iri]["partners"]}, lang)
     for match in matches:
+        partners = details[match.iri]["partners"]
+        match.partners = sorted(orgs[o]["name"] for o in partners)
+        match.common_organizations = sorted(orgs[o]["name"] for o in partners if hops.get(o, 9) <= 1)
         match.passages = _best_pairs(vectorizer, applicant.text, project_passages[match.iri])
     summary = {"lang": applicant.lang, "country": applicant.country, "organizations": applicant.names,
                "in_graph": applicant.orgs, "sector_words": sorted(set(applicant.sectors.values()))}

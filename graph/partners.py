@@ -21,7 +21,8 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
-from graph.analytics import activity_index, entity_names, iri_values, neighbours, org_distance, organization_info, run_select
+from graph.analytics import (activity_index, entity_names, iri_values, neighbours, org_distance, organization_info,
+                             run_select, store_fingerprint)
 from graph.errors import SinoeuError
 
 ROLE_WEIGHTS = {
@@ -38,6 +39,7 @@ UNDATED_RECENCY = 0.6
 NETWORK_WEIGHT = 0.5  # per log(1 + co-participants)
 NEAR_WEIGHT = 2.0  # divided by the hops to --near
 NEAR_MAX_HOPS = 3
+LABEL_LANGUAGES = ("en", "de", "fr", "it", "pl", "es", "zh", "nl", "sv", "fi", "da", "cs", "pt")
 NETWORK_POOL = 60  # candidates scored exactly (facts, evidence, network): max(this, 3 x limit)
 
 
@@ -142,7 +144,23 @@ class SectorScheme:
         return labels[min(labels)] if labels else concept.rsplit("/", 1)[-1]
 
 
+_SCHEME_CACHE: dict[tuple, SectorScheme] = {}
+
+
 def load_sector_scheme(store) -> SectorScheme:
+    """The store's sector scheme, cached per store state (see :func:`graph.analytics.store_fingerprint`)."""
+    key = store_fingerprint(store)
+    if key is None or key not in _SCHEME_CACHE:
+        scheme = read_sector_scheme(store)
+        if key is None:
+            return scheme
+        if len(_SCHEME_CACHE) >= 8:
+            _SCHEME_CACHE.pop(next(iter(_SCHEME_CACHE)))
+        _SCHEME_CACHE[key] = scheme
+    return _SCHEME_CACHE[key]
+
+
+def read_sector_scheme(store) -> SectorScheme:
     """Read every sector concept (``sino:Sector``: the scheme's and those minted for unknown words) and its labels."""
     rows = run_select(store, """
         SELECT DISTINCT ?c ?label ?lang ?broader WHERE {
@@ -324,12 +342,7 @@ def resolve_organization(store, name_or_iri: str) -> str:
             raise PartnerQueryError(f"organization {name_or_iri} is not in the graph")
         return name_or_iri
     wanted = normalise_label(name_or_iri)
-    rows = run_select(store, f"""
-        SELECT DISTINCT ?org WHERE {{
-          ?org a org:Organization ; skos:prefLabel|skos:altLabel|sino:acronym ?label .
-          FILTER(LCASE(STR(?label)) = {_sparql_string(name_or_iri.strip().lower())})
-        }}""")
-    found = sorted(r["org"] for r in rows)
+    found = organizations_named(store, name_or_iri)
     if not found:
         rows = run_select(store, f"""
             SELECT DISTINCT ?org ?label WHERE {{
@@ -339,6 +352,19 @@ def resolve_organization(store, name_or_iri: str) -> str:
     if not found:
         raise PartnerQueryError(f"no organization named {name_or_iri!r} in the graph; give its IRI instead")
     return found[0]
+
+
+def organizations_named(store, name: str) -> list[str]:
+    """Organizations with exactly this label (plain or tagged in any language of the scheme), by index lookup."""
+    name = name.strip()
+    literal = _sparql_string(name)
+    forms = " ".join([literal] + [f"{literal}@{lang}" for lang in LABEL_LANGUAGES])
+    rows = run_select(store, f"""
+        SELECT DISTINCT ?org WHERE {{
+          VALUES ?label {{ {forms} }}
+          LATERAL {{ ?org skos:prefLabel|skos:altLabel|sino:acronym ?label }}
+          LATERAL {{ ?org a org:Organization }} }}""")
+    return sorted(r["org"] for r in rows)
 
 
 def _sparql_string(text: str) -> str:
