@@ -124,3 +124,17 @@ def test_active_voice_host_in_english_and_spanish():
     assert facts(en) == {("Atlantic Wind Forum", "Porto Energy Agency", "host")}
     assert {(r.organization, r.role) for e in es for r in e.roles} == {
         ("Cámara de Vigo", "co-organizer"), ("Shanghai Ports Group", "co-organizer")}
+
+
+def test_trigger_table_is_a_registered_versioned_helper_that_config_can_swap():
+    from spacy.util import registry
+
+    @registry.misc("test.only_signed.v1")
+    def only_signed():
+        import re as _re
+        return lambda lang: ((_re.compile(r"\bsigned\b"), {"role": "signatory", "scope": "both"}),)
+
+    nlp = spacy.blank("en")
+    assert nlp.add_pipe("sinoeu_roles").triggers("en")  # default: sinoeu.role_triggers.v1
+    swapped = spacy.blank("en").add_pipe("sinoeu_roles", config={"triggers": {"@misc": "test.only_signed.v1"}})
+    assert [spec["role"] for _, spec in swapped.triggers("de")] == ["signatory"]

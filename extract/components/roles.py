@@ -25,9 +25,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import registry
 
 from extract.attrs import doc_orgs, doc_persons, doc_text
 from extract.components.event_attrs import (
@@ -61,10 +63,19 @@ class OrgMention:
     name: str
 
 
-@Language.factory("sinoeu_roles", default_config={"drop_redundant_attendees": True})
-def make_roles(nlp: Language, name: str, drop_redundant_attendees: bool) -> "RoleLinker":
+@registry.misc("sinoeu.role_triggers.v1")
+def make_role_triggers() -> Callable[[str], tuple[tuple[re.Pattern, dict], ...]]:
+    """The trigger table of a language, from ``resources/<lang>/roles.json`` (swap it in the config)."""
+    return compiled_triggers
+
+
+@Language.factory(
+    "sinoeu_roles",
+    default_config={"triggers": {"@misc": "sinoeu.role_triggers.v1"}, "drop_redundant_attendees": True},
+)
+def make_roles(nlp: Language, name: str, triggers: Callable, drop_redundant_attendees: bool) -> "RoleLinker":
     """Factory: config keys equal these keyword arguments."""
-    return RoleLinker(nlp.lang, drop_redundant_attendees=drop_redundant_attendees)
+    return RoleLinker(nlp.lang, triggers=triggers, drop_redundant_attendees=drop_redundant_attendees)
 
 
 @lru_cache(maxsize=None)
@@ -76,9 +87,10 @@ def compiled_triggers(lang: str) -> tuple[tuple[re.Pattern, dict], ...]:
 class RoleLinker:
     """Attaches RoleMentions to ``Doc._.events``."""
 
-    def __init__(self, lang: str, *, drop_redundant_attendees: bool):
+    def __init__(self, lang: str, *, drop_redundant_attendees: bool, triggers: Callable = None):
         ensure_event_extensions()
         self.lang = lang
+        self.triggers = triggers or compiled_triggers
         self.drop_redundant_attendees = drop_redundant_attendees
 
     def __call__(self, doc: Doc) -> Doc:
@@ -91,7 +103,7 @@ class RoleLinker:
         people = person_mentions(doc, noise)
         for sentence in index.sentences:
             previous: tuple[list[OrgMention], list[tuple[int, int, str]]] | None = None
-            for k, hit in enumerate(hits := find_triggers(text, sentence, self.lang)):
+            for k, hit in enumerate(hits := find_triggers(text, sentence, self.triggers(self.lang))):
                 regions = trigger_regions(text, sentence, hits, k)
                 in_region = listed_orgs(text, orgs, regions, hit)
                 persons = [p for p in people if any(a <= p[0] and p[1] <= b for a, b in regions)]
@@ -186,12 +198,12 @@ def person_mentions(doc: Doc, noise) -> list[tuple[int, int, str]]:
     return sorted(out)
 
 
-def find_triggers(text: str, sentence: tuple[int, int], lang: str) -> list[TriggerHit]:
-    """Non-overlapping trigger hits in the sentence, in text order."""
+def find_triggers(text: str, sentence: tuple[int, int], table) -> list[TriggerHit]:
+    """Non-overlapping trigger hits of ``table`` (see :func:`compiled_triggers`) in the sentence, in text order."""
     start, end = sentence
     chunk = text[start:end]
     hits: list[TriggerHit] = []
-    for pattern, spec in compiled_triggers(lang):
+    for pattern, spec in table:
         for m in pattern.finditer(chunk):
             s, e = m.start() + start, m.end() + start
             group = None
