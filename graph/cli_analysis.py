@@ -139,16 +139,15 @@ def register(group: click.Group) -> None:
 def _extract_applicant(text: str, lang: str | None, settings: dict) -> dict:
     """Run the applicant's text through the extractor (lazily imported: spaCy loads only here).
 
-    Falls back to the plain text when the extractor is not installed yet; the
-    matcher then finds sector words through the SKOS labels in the store.
+    The record's sectors, organizations (with their countries) and language go
+    to the matcher with the raw text; it adds sector words found through the
+    SKOS labels in the store.
     """
     if not text.strip():
         raise click.UsageError("the applicant's text is empty")
-    try:
-        from extract.api import extract_document
-        from extract.sources import SourceDocument
-    except ImportError:
-        return {"text": text, "lang": lang}
+    from extract.api import extract_document
+    from extract.sources import SourceDocument
+
     doc = SourceDocument(id="applicant", text=text, source=None, date=None, lang=lang, title=None)
     record = extract_document(doc, languages=tuple(settings["languages"]))
     data = record.to_dict()

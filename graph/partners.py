@@ -9,8 +9,17 @@ there - each discounted by age, plus their place in the cooperation network
 (co-participants, and hops to ``near``). Every result carries the facts and
 evidence sentences its score is made of, and a per-component breakdown.
 
+Two stages keep it fast on a large graph: the cached per-store
+:class:`graph.analytics.ActivityIndex` picks the ``max(60, 3 x limit)``
+organizations with the most weighted project and event activity in the
+sector (after the country / kind / year filters); only those are scored
+exactly, with their evidence and network position, by ``VALUES`` +
+``LATERAL`` queries that walk the store's indexes. An organization known only
+from mentions (no project or event in the sector) is therefore not proposed.
+
 All scoring is a pure function of the store's content (recency is measured
-against the newest year found, never the clock); ties break on name, then IRI.
+against the newest year among the scored facts, never the clock); ties break
+on name, then IRI.
 """
 
 from __future__ import annotations

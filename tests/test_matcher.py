@@ -120,3 +120,25 @@ def test_sector_words_in_several_languages(match_store):
     for text in ("Wir sind ein Energieunternehmen", "Firma z branży energetyka", "我们是一家能源公司"):
         assert set(find_sector_words(scheme, text)) & energy, text
     assert not find_sector_words(scheme, "Wir backen Brot")
+
+
+def test_cli_match_runs_the_extractor_and_explains(match_store):
+    import json
+
+    from click.testing import CliRunner
+
+    from graph.cli import main
+
+    runner = CliRunner()
+    args = ["--store", str(match_store.path)]
+    result = runner.invoke(main, args + ["match", "--text", GERMAN_ENERGY_COMPANY["text"], "--lang", "de", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    energy = resolve_sector(load_sector_scheme(match_store), "energy")
+    assert project_sectors(match_store, report["matches"][0]["iri"]) & energy
+    text = runner.invoke(main, args + ["match", "--text", GERMAN_ENERGY_COMPANY["text"], "--lang", "de"])
+    assert text.exit_code == 0 and "shared sectors: Energie" in text.output
+    refused = runner.invoke(main, args + ["match", "--text", "Olemme suomalainen yritys.", "--lang", "fi"])
+    assert refused.exit_code == 1 and "unsupported" in refused.output
+    both = runner.invoke(main, args + ["match", "--text", "x", "--org", "y"])
+    assert both.exit_code == 2 and "exactly one" in both.output

@@ -161,3 +161,20 @@ def test_mentions_sector_needs_a_word_start():
     assert mentions_sector("Die Energiewende kommt", ["energie"])
     assert not mentions_sector("Synergien nutzen", ["energie"])
     assert mentions_sector("推动能源转型", ["能源"])
+
+
+def test_cli_partners_json_and_text(match_store):
+    from click.testing import CliRunner
+
+    from graph.cli import main
+
+    runner = CliRunner()
+    args = ["--store", str(match_store.path), "partners"]
+    result = runner.invoke(main, args + ["--sector", "Energie", "--country", "de,it", "--json"])
+    assert result.exit_code == 0, result.output
+    expected = [r.to_dict() for r in find_partners(match_store, sector="energy", countries=["DE", "IT"])]
+    assert json.loads(result.output) == expected
+    text = runner.invoke(main, args + ["--sector", "能源", "--limit", "1"])
+    assert text.exit_code == 0 and text.output.startswith(" 1. " + expected[0]["name"]) and "why:" in text.output
+    unknown = runner.invoke(main, args + ["--sector", "basket weaving"])
+    assert unknown.exit_code == 1 and "unknown sector" in unknown.output
