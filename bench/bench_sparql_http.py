@@ -6,11 +6,11 @@ layer (or takes ``--store DIR``), then starts, on 127.0.0.1:
 - the Oxigraph server (``oxigraph serve-read-only --union-default-graph``, the CLI of
   the ``oxigraph`` PyPI package), both reading the same directory;
 and sends each query (the competency questions in ``ontology/queries/*.rq`` plus a few
-plain ones) ``--repeats`` times to both, interleaved, over keep-alive connections,
+plain ones) ``--repeats`` times (fewer for slow queries: ``--budget`` seconds each) to both, interleaved, over keep-alive connections,
 asking for SPARQL JSON. Prints median and p95 per server and query, and the ratio of
 medians (sinoeu-kg / oxigraph; target <= 1.0).
 
-    .venv/bin/python bench/bench_sparql_http.py [--store DIR] [--repeats 200]
+    .venv/bin/python bench/bench_sparql_http.py [--store DIR] [--repeats 200] [--budget 20]
 """
 
 from __future__ import annotations
@@ -89,15 +89,26 @@ def load_queries() -> dict[str, str]:
     return {**queries, **PLAIN_QUERIES}
 
 
-def measure(urls: dict[str, str], queries: dict[str, str], repeats: int) -> dict[str, dict[str, list[float]]]:
-    """Seconds per request, by server and query; the two servers alternate request by request."""
+def measure(urls: dict[str, str], queries: dict[str, str], repeats: int,
+            budget: float) -> dict[str, dict[str, list[float]]]:
+    """Seconds per request, by server and query; the two servers alternate request by request.
+
+    Each query runs ``repeats`` times, or fewer (at least 5) when that would take more than
+    ``budget`` seconds, judged from the warm-up.
+    """
     sessions = {name: requests.Session() for name in urls}
     timings: dict[str, dict[str, list[float]]] = {name: {q: [] for q in queries} for name in urls}
     for query_name, query in queries.items():
-        for name, url in urls.items():  # warm-up, and check both agree on the row count
+        started = time.perf_counter()
+        rows = set()
+        for name, url in urls.items():  # warm-up, and check both return the same number of rows
             answer = sessions[name].get(url, params={"query": query}, headers={"Accept": "application/sparql-results+json"})
             answer.raise_for_status()
-        for _ in range(repeats):
+            rows.add(len(answer.json().get("results", {}).get("bindings", [])))
+        if len(rows) != 1:
+            raise SystemExit(f"{query_name}: the servers disagree on the number of rows: {rows}")
+        warm_up = time.perf_counter() - started
+        for _ in range(max(5, min(repeats, int(budget / max(warm_up, 1e-6))))):
             for name, url in urls.items():
                 started = time.perf_counter()
                 answer = sessions[name].get(url, params={"query": query},
@@ -114,16 +125,17 @@ def p95(values: list[float]) -> float:
 
 def report(timings: dict[str, dict[str, list[float]]]) -> None:
     names = list(timings)
-    print(f"\n{'query':<40}" + "".join(f"{n + ' median':>18}{n + ' p95':>16}" for n in names) + f"{'ratio':>8}")
+    print(f"\n{'query':<40}{'runs':>6}" + "".join(f"{n + ' median':>18}{n + ' p95':>16}" for n in names)
+          + f"{'ratio':>8}")
     for query in timings[names[0]]:
         cells = "".join(f"{statistics.median(timings[n][query]) * 1000:>15.2f} ms{p95(timings[n][query]) * 1000:>13.2f} ms"
                         for n in names)
         ratio = statistics.median(timings[names[0]][query]) / statistics.median(timings[names[1]][query])
-        print(f"{query:<40}{cells}{ratio:>8.2f}")
+        print(f"{query:<40}{len(timings[names[0]][query]):>6}{cells}{ratio:>8.2f}")
     overall = {n: [t for values in timings[n].values() for t in values] for n in names}
     cells = "".join(f"{statistics.median(overall[n]) * 1000:>15.2f} ms{p95(overall[n]) * 1000:>13.2f} ms" for n in names)
     ratio = statistics.median(overall[names[0]]) / statistics.median(overall[names[1]])
-    print(f"{'ALL':<40}{cells}{ratio:>8.2f}")
+    print(f"{'ALL':<40}{len(overall[names[0]]):>6}{cells}{ratio:>8.2f}")
     print(f"\nmedian ratio sinoeu-kg / oxigraph = {ratio:.2f} (target <= 1.0)")
 
 
@@ -131,12 +143,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--store", type=Path, help="an existing store directory (default: the gold records)")
     parser.add_argument("--repeats", type=int, default=200)
+    parser.add_argument("--budget", type=float, default=20.0, help="seconds per query (both servers) at most")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         store = args.store or build_gold_store(Path(tmp))
         urls, processes = start_servers(store)
         try:
-            report(measure(urls, load_queries(), args.repeats))
+            report(measure(urls, load_queries(), args.repeats, args.budget))
         finally:
             for process in processes:
                 process.terminate()
