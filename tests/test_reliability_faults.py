@@ -146,9 +146,6 @@ def disk_full_run(reference, tmp_path_factory):
         subprocess.run(["umount", "-l", str(mount_point)], check=False)
 
 
-@pytest.mark.xfail(strict=True, reason="disk full masked by a raw OSError traceback: graph/store.py:GraphStore.close "
-                                       "(flush() OSError not turned into StoreError; graph/cli.py:ingest calls it "
-                                       "in `finally`, replacing the StoreError)")
 def test_disk_full_is_a_clear_error(disk_full_run):
     process, _ = disk_full_run
     assert process.returncode == 1

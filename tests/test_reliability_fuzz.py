@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from extract.api import extract_paths
 from extract.errors import DocumentError
-from graph.iris import doc_iri
+from graph.iris import doc_graph_iri, doc_iri
 from graph.settings import resolve_settings
 from graph.store import open_store
 from tests.fixtures_reliability import (assert_inert_html, hostile_server, mutated_run,  # noqa: F401
@@ -93,7 +93,7 @@ def test_graph_with_hostile_text_conforms_to_the_shapes(mutated_run):
 
 def _hostile_entities(store_path: Path) -> list[str]:
     """IRIs of the things the hostile document says (anything with evidence or a type in its graph)."""
-    graph = BASE + "graph/doc/" + doc_iri(BASE, HOSTILE_STEM).rsplit("/", 1)[1]
+    graph = doc_graph_iri(BASE, HOSTILE_STEM)
     store = open_store(store_path, read_only=True)
     rows = store.select(f"SELECT DISTINCT ?s WHERE {{ GRAPH <{graph}> {{ ?s a ?type }} }} ORDER BY ?s")
     store.close()
