@@ -235,6 +235,8 @@ def test_runaway_query_stops_while_others_are_served(limited_server):
         answer = requests.get(url, params={"query": RUNAWAY}, headers={"Accept": "application/json"})
         outcome.update(status=answer.status_code, body=answer.json(), seconds=time.monotonic() - started)
 
+    for _ in range(2):  # both workers up (start-up is not counted against queries, but would delay them)
+        assert requests.get(url, params={"query": "ASK {}"}).status_code == 200
     thread = threading.Thread(target=runaway)
     thread.start()
     time.sleep(0.3)

@@ -40,6 +40,7 @@ from graph.errors import QueryError, QueryTimeout, StoreError
 from web import sparql_results
 
 _OPEN_ATTEMPTS = 4
+_STARTUP_LIMIT = 60
 
 
 @dataclass
@@ -130,6 +131,7 @@ def _worker_main(conn: Connection, store_path: str) -> None:
     (e.g. ``sinoeu-kg ingest`` beside a running server: the store's files changed).
     """
     store, generation, signature = None, -1, None
+    conn.send(("ready", None))
     while True:
         try:
             job = conn.recv()
@@ -157,6 +159,14 @@ class _Worker:
                                        name="sinoeu-kg-query-worker")
         self.process.start()
         child.close()
+        self.ready = False
+
+    def wait_ready(self) -> bool:
+        """Wait for a new worker's "ready" (its imports done): start-up is not the query's time."""
+        if not self.ready and self.conn.poll(_STARTUP_LIMIT):
+            self.conn.recv()
+            self.ready = True
+        return self.ready
 
     def stop(self) -> None:
         self.process.kill()
@@ -194,6 +204,9 @@ class QueryPool:
                                "try again later") from None
         job.generation = self.generation
         try:
+            if not worker.wait_ready():
+                self._replace(worker)
+                raise StoreError(f"a query worker did not start within {_STARTUP_LIMIT} s; the machine is overloaded")
             worker.conn.send(job)
             if not worker.conn.poll(self.timeout):
                 self._replace(worker)
