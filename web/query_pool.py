@@ -8,7 +8,8 @@ take no lock, so any number of them coexist with each other and with one writer 
 checked by experiment with pyoxigraph 0.5), runs the query, caps and serializes the
 result, and sends the bytes back through a pipe. When a query passes its time
 limit the worker is killed and replaced, and the request gets :class:`QueryTimeout`;
-the other workers and the server threads never noticed.
+the other workers and the server threads never noticed. A new worker says "ready" once
+its imports are done; that start-up is waited for apart from the query's time limit.
 
 A read-only open sees the store as it was when opened. Writers (SPARQL Update and
 the Graph Store Protocol, in the server process) call :meth:`QueryPool.invalidate`
