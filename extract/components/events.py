@@ -296,7 +296,8 @@ def find_complement(text: str, start: int, end: int, lex: dict, lang: str, max_t
             continue
         if not word[0].isalpha() or compound and not word[0].isupper():
             continue
-        hit = _head_in([word.lower()], lang, compound=compound, stems=stems, kind=kind)
+        bare_word = re.sub(r"^\w{1,4}['’](?=\w)", "", word)  # "l'iniziativa", "dell'incontro"
+        hit = _head_in([bare_word.lower()], lang, compound=compound, stems=stems, kind=kind)
         if not hit or kind == "events" and _venue_after([t[2].lower() for t in tokens], i + 1, lang):
             continue
         j = i + 1
@@ -319,7 +320,7 @@ def find_complement(text: str, start: int, end: int, lex: dict, lang: str, max_t
             complement = complement[:-1]
         first = complement[0][2] if complement else ""
         k = i
-        while compound and k > 0 and _name_adjective(tokens[k - 1][2]):  # "das Deutsch-Chinesische Batterieforum"
+        while k > 0 and _name_adjective(tokens[k - 1][2], compound):  # "das Deutsch-Chinesische Batterieforum"
             k -= 1
         if k < i and not complement:
             found.append(EventMention(tokens[k][0], e, text[tokens[k][0]:e], hit[3], True, word.lower()))
@@ -333,11 +334,14 @@ def find_complement(text: str, start: int, end: int, lex: dict, lang: str, max_t
         if not named:
             found.append(EventMention(s, e, word, hit[3], False, word.lower()))
             continue
-        if first[0] in _QUOTE_OPEN and len(first) > 2:  # inicjatywę „Earth Aspiration Action (E2A)”: the quote names it
-            q_start, q_end = complement[0][0] + 1, complement[0][1] - 1
+        quote_at = next((n for n, t in enumerate(complement) if t[2][0] in _QUOTE_OPEN and len(t[2]) > 2), None)
+        if quote_at is not None and all(t[2][:1].islower() for t in complement[:quote_at]):
+            # inicjatywę „Earth Aspiration Action (E2A)”, progetto pilota "Torino Ricarica Smart": the quote names it
+            q_start, q_end = complement[quote_at][0] + 1, complement[quote_at][1] - 1
             found.append(EventMention(q_start, q_end, text[q_start:q_end].strip(), hit[3], True, word.lower()))
             continue
         e2 = complement[-1][1]
+        s = tokens[k][0]  # with its capitalised adjectives: "Polsko-Chiński Szczyt Tekstylny"
         found.append(EventMention(s, e2, text[s:e2], hit[3], True, word.lower()))
     return found
 
@@ -361,9 +365,12 @@ def _venue_after(words: list[str], index: int, lang: str) -> bool:
     return index < len(words) and words[index] in venues
 
 
-def _name_adjective(word: str) -> bool:
-    """A capitalised adjective inside a German name ("Deutsch-Chinesische", "Internationale")."""
-    return word[:1].isupper() and word.lower() not in _DETERMINERS and bool(re.search(r"(?:e|en|er|es)$", word))
+def _name_adjective(word: str, compound: bool) -> bool:
+    """A capitalised adjective inside a name: German "Deutsch-Chinesische", "Internationale";
+    elsewhere a hyphenated one ("Polsko-Chiński Szczyt", "Sino-Portuguese")."""
+    if not word[:1].isupper() or word.lower() in _DETERMINERS:
+        return False
+    return bool(re.search(r"(?:e|en|er|es)$", word)) if compound else "-" in word.strip("-")
 
 
 def find_cjk(text: str, start: int, end: int, lex: dict, kind: str = "events",
