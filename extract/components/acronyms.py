@@ -12,6 +12,7 @@ association, not the hub). ``sinoeu_orgs`` reuses the same phrases.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -24,6 +25,7 @@ LETTER = "A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ"
 WORD_RE = re.compile(rf"[{LETTER}](?:[{LETTER}0-9&]|['’](?=[{LETTER}])|[-.](?=[{LETTER}0-9]))*(?:['’](?=\s))?")
 ACRONYM_RE = re.compile(r"[(（]\s*([A-Z][A-Za-z0-9&.\-]{0,14}[A-Z0-9])\s*[)）]")
 HAN_RE = re.compile(r"[\u3400-\u9fff]")
+MAX_PHRASE_WORDS = 24
 POSSESSIVE_RE = re.compile(r"['’]s$")
 ELIDED_RE = re.compile(r"[a-zà-ÿ]{1,4}['’](?=\w)")
 ELIDED_CAPITAL_RE = re.compile(r"[a-zà-ÿ]{1,4}['’][A-ZÀ-ÖØ-Þ]")
@@ -97,6 +99,7 @@ def name_phrases(text: str, res: dict, words: list[Word] | None = None) -> list[
     heads = head_set(res)
     head_connectors = set(res.get("head_connectors", [])) | {"in"}
     lower_heads = set(res.get("lower_heads", []))
+    located = _with_english(res, "located_heads")  # "Embassy of France in China", "Consulado ... de China en Barcelona"
     phrases: list[list[Word]] = []
     current: list[Word] = []
     for word in words:
@@ -108,9 +111,13 @@ def name_phrases(text: str, res: dict, words: list[Word] | None = None) -> list[
                 phrases.append(current)
             current = []
             continue
+        if len(current) >= MAX_PHRASE_WORDS:  # no name is this long; keeps every later step linear
+            phrases.append(current)
+            current = []
         if word.capitalised or word.text in lower_heads:
             current.append(word)
-        elif current and (word.text in connectors or (word.text in head_connectors and current[-1].text in heads)):
+        elif current and (word.text in connectors or (word.text in head_connectors and current[-1].text in heads)
+                          or (word.text in head_connectors and any(w.text in located for w in current))):
             current.append(word)
         else:
             if current:
@@ -190,7 +197,8 @@ def strict_long_form(text: str, words: list[Word], end: int, acronym: str, res: 
     letters = [c.lower() for c in acronym if c.isalpha()]
     connectors = connector_set(res)
     tail: list[Word] = []
-    for word in reversed([w for w in words if w.end <= end][-12:]):
+    stop = bisect_right(words, end, key=lambda w: w.end)
+    for word in reversed(words[max(0, stop - 12):stop]):
         if tail and not LINK_GAP_RE.fullmatch(text[word.end:tail[0].start]):
             break
         if not tail and text[word.end:end].strip():
@@ -201,6 +209,27 @@ def strict_long_form(text: str, words: list[Word], end: int, acronym: str, res: 
             break
         if len(content) == len(letters) and tail[0].capitalised and [w.initial for w in content] == letters:
             return tail
+    return None
+
+
+def translated_long_form(text: str, words: list[Word], end: int, res: dict, max_words: int = 8) -> list[Word] | None:
+    """Words from the nearest capitalised head noun to ``end``, for an acronym of another language's name.
+
+    "la Plateforme sino-française d'innovation urbaine (SFUIP)": the acronym
+    abbreviates the English name, so no initials match; the name is the
+    clause from its head noun, joined by spaces only (no comma crossed).
+    """
+    heads = head_set(res)
+    tail: list[Word] = []
+    stop = bisect_right(words, end, key=lambda w: w.end)
+    for word in reversed(words[max(0, stop - max_words):stop]):
+        if tail and not LINK_GAP_RE.fullmatch(text[word.end:tail[0].start]):
+            return None
+        if not tail and text[word.end:end].strip():
+            return None
+        tail.insert(0, word)
+        if word.capitalised and word.text in heads:
+            return tail if len(tail) >= 2 else None
     return None
 
 
@@ -230,6 +259,9 @@ def find_acronym_definitions(text: str, lang: str, noise: list[tuple[int, int, s
                 out.append(AcronymDefinition(acronym, extended[0].start, extended[-1].end, m.start(1), m.end(1)))
                 continue
         if index is None:
+            translated = translated_long_form(text, all_words, before, res)
+            if translated is not None:
+                out.append(AcronymDefinition(acronym, translated[0].start, translated[-1].end, m.start(1), m.end(1)))
             continue
         phrase = phrases[index]
         start = words[0].start

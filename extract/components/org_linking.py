@@ -80,9 +80,14 @@ def link_candidates(candidates, text: str, lang: str, noise) -> list[OrgEntity]:
             else:
                 owner[key] = i
     units = {norm(c.unit): i for i, c in enumerate(candidates) if c.unit}
-    acronymed = [(i, c) for i, c in enumerate(candidates) if c.acronym and c.strength >= 2]
-    han_named = [(i, c) for i, c in enumerate(candidates) if HAN_RE.search(c.name) and not c.mention_only]
+    first_of: dict[tuple, int] = {}
     for i, cand in enumerate(candidates):
+        first_of.setdefault((cand.name, cand.acronym, cand.mention_only), i)
+    distinct = sorted(first_of.values())  # pairwise rules run once per distinct name, not per occurrence
+    acronymed = [(i, candidates[i]) for i in distinct if candidates[i].acronym and candidates[i].strength >= 2]
+    han_named = [(i, candidates[i]) for i in distinct if HAN_RE.search(candidates[i].name) and not candidates[i].mention_only]
+    for i in distinct:
+        cand = candidates[i]
         words = cand.name.split(" ")
         if len(words) > 1 and words[0].isupper() and norm(" ".join(words[1:])) in units:
             sets.union(i, units[norm(" ".join(words[1:]))])
@@ -172,6 +177,16 @@ def infer_kind(name: str, lang: str) -> str | None:
     return None
 
 
+def _country_tokens(tokens: list[str], lang: str) -> list[str]:
+    """A diplomatic mission's words before its location ("Embassy of France" of "Embassy of France in China")."""
+    res = load_resource(lang, "orgs") or {}
+    located = set(res.get("located_heads", [])) | set(load_resource("en", "orgs").get("located_heads", []))
+    if not tokens or tokens[0] not in located:
+        return tokens
+    stops = set(res.get("head_connectors", [])) | {"in"}
+    return next((tokens[:i] for i, t in enumerate(tokens) if i and t in stops), tokens)
+
+
 def infer_country(name: str, lang: str, kind: str | None) -> str | None:
     """ISO country when the name states it: a demonym or country word, or a Chinese place for a government."""
     places = load_resource(lang, "places") or load_resource("en", "places")
@@ -183,7 +198,7 @@ def infer_country(name: str, lang: str, kind: str | None) -> str | None:
         if not found and any(name.startswith(p) for p in places.get("chinese_places", [])):
             found = {"CN"}
         return found.pop() if len(found) == 1 else None
-    tokens = name.replace("(", " ").replace(")", " ").split()
+    tokens = _country_tokens(name.replace("(", " ").replace(")", " ").split(), lang)
     demonym = places.get("demonyms", {}).get(tokens[0])
     if demonym:
         return demonym
@@ -216,8 +231,19 @@ def _add_mentions(entities: list[OrgEntity], text: str, noise) -> None:
             continue
         owner[m.group()].mentions.append(span)
     for entity in entities:
-        spans = sorted(set(entity.mentions), key=lambda m: (m[0], -m[1]))
-        entity.mentions = sorted(
-            m for m in spans
-            if not overlaps_noise(noise, *m) and not any(s <= m[0] and m[1] <= e and (s, e) != m for s, e in spans)
-        )
+        entity.mentions = _outermost(m for m in set(entity.mentions) if not overlaps_noise(noise, *m))
+
+
+def _outermost(spans) -> list[tuple[int, int]]:
+    """Spans not nested inside another of the same entity ("OCO" inside "英国OCO咨询集团").
+
+    >>> _outermost([(0, 10), (2, 5), (12, 15), (12, 14)])
+    [(0, 10), (12, 15)]
+    """
+    out: list[tuple[int, int]] = []
+    reach = -1
+    for start, end in sorted(spans, key=lambda m: (m[0], -m[1])):
+        if end > reach:
+            out.append((start, end))
+            reach = end
+    return out

@@ -222,6 +222,7 @@ def latin_candidates(text: str, lang: str, noise, definitions) -> list[Candidate
             continue
         for part in split_coordination(phrase, res):
             out.extend(_part_candidates(text, part, res, countries, place_names, non_org, defs_by_paren))
+    out.extend(pattern_candidates(text, res, noise, out))
     used = {(c.start, c.acronym) for c in out}
     for d in definitions:
         if (d.long_start, d.acronym) in used or overlaps_noise(noise, d.long_start, d.acr_end):
@@ -230,6 +231,22 @@ def latin_candidates(text: str, lang: str, noise, definitions) -> list[Candidate
         if any(is_head(w.text, res) for w in long_words) or _reused(text, d):
             surface = text[d.long_start:d.long_end]
             out.append(Candidate(nominative(surface, res), d.long_start, d.long_end, acronym=d.acronym, strength=3))
+    return out
+
+
+@lru_cache(maxsize=None)
+def _name_patterns(patterns: tuple[str, ...]) -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
+def pattern_candidates(text: str, res: dict, noise, found: list[Candidate]) -> list[Candidate]:
+    """Names written with lower-case words ("gouvernement municipal de Wuhan"), from ``name_patterns`` of the language."""
+    out = []
+    for pattern in _name_patterns(tuple(res.get("name_patterns", []))):
+        for m in pattern.finditer(text):
+            if overlaps_noise(noise, m.start(), m.end()) or any(c.start == m.start() and c.end == m.end() for c in found):
+                continue
+            out.append(Candidate(m.group(), m.start(), m.end()))
     return out
 
 
@@ -277,12 +294,15 @@ def _part_candidates(text, part, res, countries, place_names, non_org, defs_by_p
             cand.aliases.append(surface)
             return [cand]
         cand = _phrase_candidate(text, part, res)
+    if cand is not None and _inside_longer_quote(text, cand.start, cand.end):
+        cand = None
     if cand is not None:
         if paren and " " not in paren and paren[:1].isupper() and not is_acronym(paren) and paren not in countries:
             cand.aliases.append(paren)
         return [cand]
     if len(part) == 1 and is_acronym(surface) and surface.isalpha() and 3 <= len(surface) <= 6 \
-            and surface not in non_org and surface not in countries and not _quoted(text, start, end):
+            and surface not in non_org and surface not in countries and not _quoted(text, start, end) \
+            and surface.title() not in place_names:  # a dateline city ("LYON, March 12 --") is a place
         return [Candidate(surface, start, end, acronym=surface, strength=1)]
     return out
 
@@ -302,6 +322,26 @@ def _reused(text: str, definition) -> bool:
     """The acronym occurs again on its own, outside its definition."""
     pattern = rf"(?<![\w-]){re.escape(definition.acronym)}(?![\w-])"
     return any(m.start() != definition.acr_start for m in re.finditer(pattern, text))
+
+
+QUOTE_PAIRS = {'"': '"', "“": "”", "„": "“", "«": "»", "「": "」"}
+
+
+def _inside_longer_quote(text: str, start: int, end: int) -> bool:
+    """Part of a quoted title that says more than the name ("Digital ESD Platform for Young people").
+
+    A quoted name on its own ("Senior Expert Committee") stays a name.
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    if not _quoted(text, start, end):
+        return False
+    opening = max(text.rfind(q, line_start, start) for q in QUOTE_PAIRS)
+    closer = QUOTE_PAIRS.get(text[opening], '"') if opening >= 0 else '"'
+    closing = text.find(closer, end)
+    if opening < 0 or closing < 0:
+        return False
+    inner = text[opening + 1:closing]
+    return inner.strip(" .,;:") != text[start:end] and len(inner) < 200
 
 
 def _quoted(text: str, start: int, end: int) -> bool:

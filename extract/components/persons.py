@@ -14,6 +14,7 @@ One :class:`PersonEntity` per (person, post, organization).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 from spacy.language import Language
@@ -21,20 +22,22 @@ from spacy.tokens import Doc
 
 from extract.attrs import ATTRS, PersonEntity, doc_text, ensure_extensions, load_resource
 from extract.components.acronyms import HAN_RE
-from extract.components.noise import overlaps_noise
+from extract.components.noise import normalise_noise, overlaps_noise
 
 HAN = "\u3400-\u9fff"
 CAP_WORD = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+"
 NAME_WORDS = rf"{CAP_WORD}(?:[ \u00a0](?:(?:van|von|de|da|di|del|der|den|zu)[ \u00a0])?{CAP_WORD}){{0,3}}"
 
 
-def _org_at(doc: Doc, start: int, max_gap: int = 0):
-    """The org mention starting at ``start`` (allowing a few characters of gap), with its entity name."""
+def _org_index(doc: Doc) -> dict[int, str | None]:
+    """Start offset of each org mention -> its organization's name."""
     names = {o.key: o.name for o in doc._.get(ATTRS.orgs) or []}
-    for span in doc.spans.get(ATTRS.org_mentions, []):
-        if start <= span.start_char <= start + max_gap:
-            return span, names.get(span._.get(ATTRS.org_key))
-    return None, None
+    return {span.start_char: names.get(span._.get(ATTRS.org_key)) for span in doc.spans.get(ATTRS.org_mentions, [])}
+
+
+def _org_at(index: dict[int, str | None], start: int, max_gap: int = 0) -> str | None:
+    """The organization whose mention starts at ``start`` (allowing a few characters of gap)."""
+    return next((index[i] for i in range(start, start + max_gap + 1) if i in index), None)
 
 
 @lru_cache(maxsize=None)
@@ -59,21 +62,22 @@ def _latin_patterns(lang: str) -> tuple[list[re.Pattern], frozenset[str]]:
 def latin_persons(doc: Doc, text: str, lang: str, noise) -> list[tuple[str, str | None, str | None, int, int]]:
     """``(name, post, organization, start, end)`` from honorific and apposition patterns."""
     patterns, honorifics = _latin_patterns(lang)
-    org_spans = [(s.start_char, s.end_char) for s in doc.spans.get(ATTRS.org_mentions, [])]
+    org_blocks = normalise_noise([(s.start_char, s.end_char, "org") for s in doc.spans.get(ATTRS.org_mentions, [])])
+    index = _org_index(doc)
     found, seen = [], set()
     for pattern in patterns:
         for m in pattern.finditer(text):
             start, end = m.span("name")
-            if any(s < end and start < e for s, e in seen) or overlaps_noise(noise, start, end):
+            if any(i in seen for i in range(start, end)) or overlaps_noise(noise, start, end):
                 continue
             if m.group("name").split()[0] in honorifics:
                 continue
-            if any(s < end and start < e for s, e in org_spans):
+            if overlaps_noise(org_blocks, start, end):
                 continue
             organization = None
             if m.groupdict().get("post") and m.end() > m.end("name"):
-                _, organization = _org_at(doc, m.end(), max_gap=4)
-            seen.add((start, end))
+                organization = _org_at(index, m.end(), max_gap=4)
+            seen.update(range(start, end))
             found.append((m.group("name").replace("\u00a0", " "), m.groupdict().get("post"), organization, start, end))
     return found
 
@@ -108,6 +112,8 @@ def han_persons(doc: Doc, text: str, noise) -> list[tuple[str, str | None, str |
     names = {o.key: o.name for o in doc._.get(ATTRS.orgs) or []}
     org_spans = sorted((s.start_char, s.end_char, names.get(s._.get(ATTRS.org_key)))
                        for s in doc.spans.get(ATTRS.org_mentions, []))
+    org_starts = [o[0] for o in org_spans]
+    org_blocks = normalise_noise([(s, e, "org") for s, e, _ in org_spans])
     found = []
     named = []
     for m in post_re.finditer(text):
@@ -115,7 +121,7 @@ def han_persons(doc: Doc, text: str, noise) -> list[tuple[str, str | None, str |
         if located is None or overlaps_noise(noise, m.start(), located[1]):
             continue
         start, end = located
-        if any(s < end and start < e for s, e, _ in org_spans) or post_re.match(text, start):
+        if overlaps_noise(org_blocks, start, end) or post_re.match(text, start):
             continue
         named.append((m, start, end))
     name_ends = [end for _, _, end in named]
@@ -125,7 +131,8 @@ def han_persons(doc: Doc, text: str, noise) -> list[tuple[str, str | None, str |
         while True:
             item_start = max(text.rfind(c, 0, item_end) for c in "，。、；：,;:\n") + 1
             item_start = max([item_start] + [e for e in name_ends if e <= m.start() and e > item_start])
-            org = [o for o in org_spans if item_start <= o[0] and o[1] <= item_end - 1]
+            first = bisect_left(org_starts, item_start)
+            org = [o for o in org_spans[first:bisect_left(org_starts, item_end)] if o[1] <= item_end - 1]
             post_start = org[-1][1] if org else _post_start(text, item_start, item_end, post_re)
             found.append((name, text[post_start:item_end], org[-1][2] if org else None, start, end))
             if item_start < 1 or text[item_start - 1] != "、":

@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract.attrs import ATTRS, doc_text, ensure_extensions, load_resource
-from extract.components.noise import overlaps_noise
+from extract.components.noise import normalise_noise, overlaps_noise
 
 HAN = "\u3400-\u9fff"
 CAP_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’-]+"
@@ -55,8 +55,9 @@ def find_places(text: str, lang: str, noise, blocked: list[tuple[int, int]]) -> 
         found.append((m.start(), m.end(), nominative.get(m.group(), m.group())))
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     out: list[tuple[int, int, str]] = []
+    blocks = normalise_noise([(s, e, "org") for s, e in blocked])
     for start, end, name in found:
-        if overlaps_noise(noise, start, end) or any(s <= start and end <= e for s, e in blocked):
+        if overlaps_noise(noise, start, end) or overlaps_noise(blocks, start, end):
             continue
         if out and start < out[-1][1]:
             continue
