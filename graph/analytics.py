@@ -17,6 +17,7 @@ and never load more than the frontier.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import os
 from collections import defaultdict
 from dataclasses import dataclass
@@ -244,16 +245,19 @@ def store_fingerprint(store) -> tuple | None:
 class ActivityIndex:
     """Who is active in which sector, summarised once per store state.
 
-    ``facts[sector][org]`` lists ``(weight, year)`` of the organization's
+    ``totals[sector][country][org]`` sums the weights of the organization's
     activities in that sector concept: partner in a project (3.0), participant
     of an event carrying the sector (1.5), participant of an event reported in
-    a document about the sector (1.0). ``projects[sector]`` lists the projects
+    a document about the sector (1.0); ``by_year[sector][year][country][org]``
+    splits the same sums by year (None: undated). Partitioning by country
+    ("" when unknown) lets a country filter touch only its organizations. ``projects[sector]`` lists the projects
     of each sector; ``countries`` / ``kinds`` hold the filters' attributes. The
     partner finder and the matcher use it to pick candidates in milliseconds,
     then score those exactly (with evidence) by query.
     """
 
-    facts: dict[str, dict[str, list[tuple[float, int | None]]]]
+    totals: dict[str, dict[str, dict[str, float]]]
+    by_year: dict[str, dict[int | None, dict[str, dict[str, float]]]]
     projects: dict[str, set[str]]
     countries: dict[str, str]
     kinds: dict[str, str]
@@ -265,15 +269,20 @@ class ActivityIndex:
 
         Undated activities pass ``since`` here; the exact scoring drops them.
         """
-        totals: dict[str, float] = defaultdict(float)
-        for sector in sectors:
-            for org, items in self.facts.get(sector, {}).items():
-                totals[org] += sum(w for w, year in items if since is None or year is None or year >= since)
-        kept = [(org, score) for org, score in totals.items() if score > 0 and org != exclude
-                and (countries is None or self.countries.get(org, "") in countries)
-                and (kinds is None or self.kinds.get(org) in kinds)]
-        kept.sort(key=lambda item: (-item[1], item[0]))
-        return [org for org, _ in kept[:limit]]
+        by_country = []
+        for sector in sorted(set(sectors)):
+            if since is None:
+                by_country.append(self.totals.get(sector, {}))
+            else:
+                by_country.extend(part for year, part in self.by_year.get(sector, {}).items()
+                                  if year is None or year >= since)
+        score: dict[str, float] = {}
+        for part in by_country:
+            for country in (part if countries is None else countries & part.keys()):
+                for org, weight in part[country].items():
+                    score[org] = score.get(org, 0.0) + weight
+        keep = (org for org in score if org != exclude and (kinds is None or self.kinds.get(org) in kinds))
+        return [org for org in heapq.nsmallest(limit, keep, key=lambda org: (-score[org], org))]
 
 
 _INDEX_CACHE: dict[tuple, ActivityIndex] = {}
@@ -331,7 +340,16 @@ def build_activity_index(store) -> ActivityIndex:
             countries[row["org"]] = min(row["v"].upper(), countries.get(row["org"], row["v"].upper()))
         else:
             kinds[row["org"]] = min(row["v"], kinds.get(row["org"], row["v"]))
-    return ActivityIndex(
-        {sector: {org: sorted(items.values(), key=lambda i: (i[0], i[1] or 0)) for org, items in orgs.items()}
-         for sector, orgs in facts.items()},
-        dict(projects), countries, kinds)
+    totals: dict = defaultdict(lambda: defaultdict(dict))
+    by_year: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(dict)))
+    for sector, orgs in facts.items():
+        for org, items in orgs.items():
+            country = countries.get(org, "")
+            for weight, year in items.values():
+                part = totals[sector][country]
+                part[org] = part.get(org, 0.0) + weight
+                part = by_year[sector][year][country]
+                part[org] = part.get(org, 0.0) + weight
+    return ActivityIndex({s: dict(c) for s, c in totals.items()},
+                         {s: {y: dict(c) for y, c in years.items()} for s, years in by_year.items()},
+                         dict(projects), countries, kinds)

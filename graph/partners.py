@@ -47,7 +47,7 @@ RECENCY_DECAY = 0.85  # per year older than the newest activity found
 UNDATED_RECENCY = 0.6
 NETWORK_WEIGHT = 0.5  # per log(1 + co-participants)
 NEAR_WEIGHT = 2.0  # divided by the hops to --near
-NEAR_MAX_HOPS = 3
+NEAR_MAX_HOPS = 2  # proximity counts partners and partners of partners
 LABEL_LANGUAGES = ("en", "de", "fr", "it", "pl", "es", "zh", "nl", "sv", "fi", "da", "cs", "pt")
 NETWORK_POOL = 60  # candidates scored exactly (facts, evidence, network): max(this, 3 x limit)
 
