@@ -48,6 +48,7 @@ class EventEntity:
     roles: list[RoleMention] = field(default_factory=list)
     mentions: list[tuple[int, int]] = field(default_factory=list)
     confidence: float = 0.6
+    names: list[str] = field(default_factory=list)  # every wording the text uses for it
 
 
 @dataclass

@@ -474,6 +474,7 @@ def merge_mentions(mentions: list[EventMention], text: str, lang: str) -> list[E
     "...大会系列活动之...研讨会") names a different event, however similar the names.
     """
     events: list[EventEntity] = []
+    core: dict[int, int] = {}  # event id -> length of its shortest name (whose head gives the type)
     for m in sorted((m for m in mentions if m.named), key=lambda m: (m.start, -(m.end - m.start))):
         scored = [
             (match_score(m.name, n, lang), -i, e)
@@ -485,14 +486,14 @@ def merge_mentions(mentions: list[EventMention], text: str, lang: str) -> list[E
         target = max(scored, key=lambda x: x[:2])[2] if scored else _alias_target(m, events, text)
         if target is None:
             target = EventEntity(name=m.name, type=m.type, mentions=[], confidence=0.6)
-            target.__dict__["_names"] = []
             events.append(target)
-        target.__dict__["_names"].append(m.name)
+            core[id(target)] = len(m.name) + 1
+        target.names.append(m.name)
         target.mentions.append((m.start, m.end))
         if len(m.name) > len(target.name):  # the fullest wording names the event ...
             target.name = m.name
-        if len(m.name) < target.__dict__.setdefault("_core", len(m.name) + 1):  # ... its core gives the type
-            target.__dict__["_core"], target.type = len(m.name), m.type
+        if len(m.name) < core.get(id(target), len(m.name) + 1):  # ... its core gives the type
+            core[id(target)], target.type = len(m.name), m.type
         m.event = target
     for event in events:
         event.confidence = min(0.9, 0.6 + 0.1 * (len(event.mentions) - 1))
@@ -515,7 +516,7 @@ def match_score(a: str, b: str, lang: str) -> int:
 
 
 def _names(event: EventEntity) -> list[str]:
-    return event.__dict__.get("_names", [event.name])
+    return event.names or [event.name]
 
 
 def _alias_target(m: EventMention, events: list[EventEntity], text: str) -> EventEntity | None:
@@ -541,7 +542,7 @@ def merge_title_events(events: list[EventEntity], mentions: list[EventMention], 
             continue
         target = same[0]
         target.mentions = sorted(target.mentions + event.mentions)
-        target.__dict__["_names"] = _names(target) + _names(event)
+        target.names = _names(target) + _names(event)
         target.name = max([target.name, event.name], key=len)
         for m in mentions:
             if m.event is event:
