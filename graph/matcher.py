@@ -174,8 +174,8 @@ def _applicant_from_record(store, scheme: SectorScheme, record: dict, lang: str 
     if not text:
         raise MatchError("the applicant's description is empty: give a few sentences about who they are "
                          "and what they do")
-    lang = _check_language(lang or record.get("lang") if (lang or record.get("lang")) not in (None, "und") else None,
-                           text, languages)
+    given = lang or record.get("lang")
+    lang = _check_language(None if given == "und" else given, text, languages)
     sectors: dict[str, str] = {}
     for word in record.get("sectors") or []:
         for concept in sorted(scheme.resolve(word)):
