@@ -89,3 +89,8 @@ def test_parse_number(digits, multiplier, expected):
 ])
 def test_targets_per_language(lang, sentence, expected):
     assert sentence_targets(sentence, load_lexicon("projects", lang)) == expected
+
+
+def test_chinese_list_of_aspirational_zones_is_not_a_project():
+    doc = run_projects("未来将牵头京津冀氢能汽车示范区建设,打造绿色发展示范区、科技创新引领区。", "zh")
+    assert [p.name for p in doc._.get(PROJECTS)] == ["京津冀氢能汽车示范区"]

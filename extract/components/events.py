@@ -383,6 +383,7 @@ def find_cjk(text: str, start: int, end: int, lex: dict, kind: str = "events",
     taken: list[tuple[int, int]] = []
     stop_words = tuple(lex.get("left_stop_words", []))
     blockers = tuple(lex.get("right_blockers", []))
+    designations = tuple(lex.get("designation_verbs", []))
     for form, etype in head_table("zh", kind):
         for m in re.finditer(re.escape(form), text[start:end]):
             hs, he = m.start() + start, m.end() + start
@@ -406,6 +407,8 @@ def find_cjk(text: str, start: int, end: int, lex: dict, kind: str = "events",
             name = text[left:he]
             bare = left == hs
             anaphor = bare and form not in nameable or text[max(start, hs - 2):hs].endswith(prefixes)
+            if designations and text[max(start, left - 3):left].endswith(designations) and text[he:he + 1] == "、":
+                continue  # "打造A示范区、B引领区、C先行区": a list of aspirations, not a named project
             found.append(EventMention(left if not anaphor else hs, he, name if not anaphor else form, etype,
                                       not anaphor, form))
     for form in lex.get("generic", []):
