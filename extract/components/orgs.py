@@ -223,6 +223,7 @@ def latin_candidates(text: str, lang: str, noise, definitions) -> list[Candidate
         for part in split_coordination(phrase, res):
             out.extend(_part_candidates(text, part, res, countries, place_names, non_org, defs_by_paren))
     out.extend(pattern_candidates(text, res, noise, out))
+    out = [c for c in out if not any(c.start < d.long_start < c.end < d.long_end for d in definitions)]  # "Wuhan et la Plateforme"
     used = {(c.start, c.acronym) for c in out}
     for d in definitions:
         if (d.long_start, d.acronym) in used or overlaps_noise(noise, d.long_start, d.acr_end):
