@@ -174,20 +174,19 @@ def failed_lines(stdout: str) -> list[tuple[str, str]]:
 
 
 # --- records and stores -----------------------------------------------------------------------------------
-def clone_records(path: Path, copies: int) -> list[str]:
-    """Write ``copies`` renamed copies of the project's test records as JSON Lines; return their ids."""
+def clone_records(path: Path, total: int) -> list[str]:
+    """Write ``total`` renamed copies of the project's test records as JSON Lines; return their ids."""
     from extract.records import load_records
 
+    originals = [json.loads(record.to_json()) for pattern in RECORD_SOURCES
+                 for source in sorted(PROJECT_DIR.glob(pattern)) for record in load_records(source)]
     ids = []
     with path.open("w", encoding="utf-8") as handle:
-        for copy in range(copies):
-            for pattern in RECORD_SOURCES:
-                for source in sorted(PROJECT_DIR.glob(pattern)):
-                    for record in load_records(source):
-                        data = json.loads(record.to_json())
-                        data["id"] = f"{data['id']}-copy{copy:02d}"
-                        ids.append(data["id"])
-                        handle.write(json.dumps(data, ensure_ascii=False) + "\n")
+        for n in range(total):
+            data = dict(originals[n % len(originals)])
+            data["id"] = f"{data['id']}-copy{n // len(originals):02d}"
+            ids.append(data["id"])
+            handle.write(json.dumps(data, ensure_ascii=False) + "\n")
     return ids
 
 

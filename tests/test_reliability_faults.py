@@ -1,8 +1,9 @@
 """Faults: a killed ingest, a locked store, a full disk, backup and restore.
 
-The ingest batch is the project's test records cloned into more documents than one
-write transaction holds (``graph.store.WRITE_BATCH``), so a kill can land between
-transactions as well as inside one. Kill delays come from a fixed seed.
+The ingest input is the project's test records cloned into more documents than one
+write transaction (``graph.store.WRITE_BATCH``) and two ingest batches
+(``graph.ingest.DEFAULT_BATCH_SIZE``) hold, so a kill can land between transactions
+as well as inside one. Kill delays come from a fixed seed.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from rdflib.compare import isomorphic
 
 from graph.errors import StoreError
 from graph.iris import doc_graph_iri
+from graph.ingest import DEFAULT_BATCH_SIZE
 from graph.store import WRITE_BATCH, open_store
 from tests.fixtures_reliability import (clone_records, dataset_graphs, mutated_run, reliability_figures,  # noqa: F401
                                         run_cli, start_cli)
@@ -30,7 +32,7 @@ pytestmark = [pytest.mark.reliability, pytest.mark.timeout(400)]
 BASE = "https://w3id.org/sinoeu-kg/"
 KILL_SEED = 7
 KILL_RUNS = 3
-COPIES = 20  # 11 records x 20 = 220 documents: more than one write transaction
+DOCUMENTS = max(WRITE_BATCH, 2 * DEFAULT_BATCH_SIZE) + 20  # several ingest batches, more than one transaction
 
 
 class ReferenceRun:
@@ -38,7 +40,7 @@ class ReferenceRun:
 
     def __init__(self, root: Path):
         self.records = root / "records.jsonl"
-        self.ids = clone_records(self.records, COPIES)
+        self.ids = clone_records(self.records, DOCUMENTS)
         assert len(self.ids) > WRITE_BATCH, "the batch must span several write transactions"
         self.store = root / "reference"
         started = time.monotonic()
