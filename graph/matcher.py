@@ -34,6 +34,7 @@ RELATED_SECTOR_CREDIT = 0.7  # a narrower/broader sector counts, less than the s
 POOL_CAP = 120  # most projects compared by text (sector overlap picks them on a large graph)
 MAX_DOCUMENT_CHARS = 20_000
 PASSAGES_SHOWN = 2
+_ORDINAL_END = re.compile(r"(^|\s)\d{1,2}\.$")
 _SENTENCE_END = re.compile(r"(?<=[.!?\u3002\uff01\uff1f;])\s+|(?<=[\u3002\uff01\uff1f])|\n+")
 
 
@@ -86,10 +87,17 @@ class MatchReport:
 def split_passages(text: str) -> list[str]:
     """Sentences (or lines) of a text, trimmed, at least a few characters long.
 
-    >>> split_passages("Erster Satz. Zweiter Satz!\\n第三句。第四句")
-    ['Erster Satz.', 'Zweiter Satz!', '第三句。', '第四句']
+    >>> split_passages("Erster Satz am 12. März. Zweiter Satz!\\n第三句。第四句")
+    ['Erster Satz am 12. März.', 'Zweiter Satz!', '第三句。', '第四句']
     """
-    return [p.strip() for p in _SENTENCE_END.split(text) if p and len(p.strip()) >= 3]
+    pieces: list[str] = []
+    for piece in _SENTENCE_END.split(text):
+        piece = (piece or "").strip()
+        if pieces and _ORDINAL_END.search(pieces[-1]):  # "am 12. März": not a sentence end
+            pieces[-1] = f"{pieces[-1]} {piece}".strip()
+        elif piece:
+            pieces.append(piece)
+    return [p for p in pieces if len(p) >= 3]
 
 
 def find_sector_words(scheme: SectorScheme, text: str) -> dict[str, str]:
@@ -107,7 +115,8 @@ def find_sector_words(scheme: SectorScheme, text: str) -> dict[str, str]:
             hit = label in normalised
         elif len(label) >= 5:
             hit = re.search(r"(?<!\w)" + re.escape(label), normalised) is not None or (
-                " " not in label and any(label.startswith(word) for word in _long_words(normalised)))
+                " " not in label and any(label.startswith(word) for word in _long_words(normalised)
+                                         if word not in scheme.by_label))
         else:
             hit = re.search(r"(?<!\w)" + re.escape(label) + r"(?!\w)", normalised) is not None
         if hit:
