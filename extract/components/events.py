@@ -100,6 +100,7 @@ class EventFinder:
         sentences = [s for s in sentence_spans(text) if not _mostly_noise(s, noise)]
         barriers = name_barriers(doc, self.lang)
         mentions = [m for m in self.find_mentions(text, sentences, barriers) if not in_ranges(m.start, m.end, noise)]
+        mentions += held_mentions(text, sentences, mentions, doc._.get(DATES) or [], self.lang)
         mark_signing(mentions, text, self.lang)
         events = merge_mentions(mentions, text, self.lang)
         events = merge_title_events(events, mentions, sentences[:1])
@@ -346,16 +347,30 @@ def find_complement(text: str, start: int, end: int, lex: dict, lang: str, max_t
     return found
 
 
+@lru_cache(maxsize=None)
+def head_word_pattern(lang: str, kind: str) -> tuple[re.Pattern, dict[str, tuple[str, str]]]:
+    """All lower-case head forms as one pattern, and form -> (form, type) for its matches."""
+    table = head_table(lang, kind)
+    pattern = re.compile(r"\b(%s)s?\b" % "|".join(re.escape(form) for form, _ in table))
+    return pattern, {form: (form, etype) for form, etype in table}
+
+
+@lru_cache(maxsize=None)
+def _generic_pattern(forms: tuple[str, ...]) -> re.Pattern | None:
+    return re.compile(r"\b(?:%s)\w*" % "|".join(re.escape(f) for f in forms), re.I) if forms else None
+
+
 def find_generic(text: str, start: int, end: int, lex: dict, kind: str = "events") -> list[EventMention]:
     """Generic event nouns ("the event", "die Veranstaltung", "wydarzenie") and lower-case heads: anaphors."""
     found = []
     if lex.get("mode", "capitalised") == "capitalised":
-        for form, etype in head_table("en", kind):
-            for m in re.finditer(rf"\b{re.escape(form)}s?\b", text[start:end]):
-                found.append(EventMention(m.start() + start, m.end() + start, m.group(), etype, False, form))
-    for form in lex.get("generic", []):
-        for m in re.finditer(rf"\b{re.escape(form)}\w*", text[start:end], re.I):
-            found.append(EventMention(m.start() + start, m.end() + start, m.group(), "other", False, "*"))
+        pattern, forms = head_word_pattern("en", kind)
+        for m in pattern.finditer(text, start, end):
+            form, etype = forms[m.group(1)]
+            found.append(EventMention(m.start(), m.end(), m.group(), etype, False, form))
+    generic = _generic_pattern(tuple(lex.get("generic", [])))
+    for m in generic.finditer(text, start, end) if generic else ():
+        found.append(EventMention(m.start(), m.end(), m.group(), "other", False, "*"))
     return found
 
 
@@ -584,6 +599,55 @@ def _latest(candidates: list[EventEntity], ordered: list[EventMention], before: 
     return latest or (candidates[0] if candidates else None)
 
 
+_TYPE_PRIORITY = ("signing", "launch", "conference", "forum", "meeting", "workshop", "seminar", "exhibition",
+                  "challenge", "visit", "ceremony", "other")
+
+
+def held_mentions(text: str, sentences, mentions: list[EventMention], date_mentions, lang: str) -> list[EventMention]:
+    """Events told by a dated "was held"/"launched" sentence around a lower-case head noun.
+
+    "la cérémonie de lancement du projet pilote ... s'est tenue à Lyon",
+    "odbyła się ceremonia podpisania porozumienia ...": the head phrase up to
+    the verb (or, verb first, to the sentence end) names the event; its most
+    specific head gives the type (signing, then launch ... ceremony last).
+    "The X Pilot was officially launched on <date>" (``launch_held``) names
+    the launch of its subject. Only for sentences that name no event already.
+    """
+    lex = load_lexicon("events", lang)
+    held = lex.get("held", [])
+    launch_held = lex.get("launch_held", [])
+    if not held and not launch_held:
+        return []
+    out = []
+    for start, end in sentences:
+        if any(m.named and start <= m.start < end for m in mentions):
+            continue
+        if not any(start <= d[0] < end for d in date_mentions):
+            continue
+        sentence = text[start:end]
+        launch = next((m for m in (re.search(rf"(?<!\w){re.escape(v)}(?!\w)", sentence) for v in launch_held) if m), None)
+        if launch is not None and lex.get("launch_name"):
+            subject = re.split(r"\s(?:--|–|—)\s", sentence[:launch.start()])[-1].strip()  # after a dateline
+            subject = re.sub(r"^(?:the|a|an)\s+", "", subject, flags=re.I)
+            if subject[:1].isupper() and 1 <= len(subject.split()) <= 12:
+                name = lex["launch_name"].format(subject=subject)
+                out.append(EventMention(start, start + launch.start(), name, "launch", True, "launch"))
+                continue
+        verb = next((m for m in (re.search(rf"(?<!\w){re.escape(v)}(?!\w)", sentence, re.I) for v in held) if m), None)
+        heads = [m for m in mentions if not m.named and m.head != "*" and start <= m.start < end]
+        if verb is None or not heads:
+            continue
+        first = min(heads, key=lambda m: m.start)
+        stop = start + verb.start() if first.start < start + verb.start() else end
+        name = text[first.start:stop].strip(" ,.;:")
+        if not 1 <= len(name.split()) <= 16:
+            continue
+        inside = [m for m in heads if m.start < first.start + len(name)]
+        etype = min((m.type for m in inside), key=lambda t: _TYPE_PRIORITY.index(t) if t in _TYPE_PRIORITY else 99)
+        out.append(EventMention(first.start, first.start + len(name), name, etype, True, first.head))
+    return out
+
+
 def mark_signing(mentions: list[EventMention], text: str, lang: str) -> None:
     """Flag mentions whose wording speaks of signing ("signing and unveiling ceremony", "签约仪式")."""
     words = load_lexicon("events", lang).get("signing_words", [])
@@ -651,7 +715,7 @@ def _place_spans(doc: Doc, noise) -> list[tuple[int, int, str]]:
 def event_place(event: EventEntity, mentions, sentences, places, text: str, lang: str) -> str | None:
     """The place after a "held in"-style predicate in a sentence that mentions the event."""
     lex = load_lexicon("events", lang)
-    held = [h.lower() for h in lex.get("held", [])]
+    held = [h.lower() for h in lex.get("held", []) + lex.get("launch_held", [])]
     preps = lex.get("place_prepositions", [])
     for start, _end in sorted(event.mentions):
         sentence = _sentence_of(start, sentences)
@@ -661,6 +725,8 @@ def event_place(event: EventEntity, mentions, sentences, places, text: str, lang
         if not any(h in chunk for h in held):
             continue
         inside = [p for p in places if sentence[0] <= p[0] < sentence[1] and not _within_event_name(p, event)]
+        if lang == "zh":  # "论坛在汉堡举行": the place after 在 comes first
+            inside.sort(key=lambda p: text[max(0, p[0] - 1):p[0]] != "在")
         for p_start, p_end, p_text in inside:
             before = text[max(sentence[0], p_start - 6):p_start].strip().lower()
             if lang == "zh" or any(before.endswith(prep) for prep in preps):

@@ -28,7 +28,7 @@ from extract.components.event_attrs import (
     sentence_spans,
 )
 from extract.components.events import (
-    EVENT_INDEX, EventMention, find_capitalised, find_cjk, find_complement, find_generic, head_table, match_score,
+    EVENT_INDEX, EventMention, find_capitalised, find_cjk, find_complement, find_generic, head_word_pattern, match_score,
     _drop_duplicates, _nested,
 )
 from extract.components.roles import OrgMention, org_mentions
@@ -105,14 +105,15 @@ class ProjectFinder:
 
 def _without_event_prefix(m: EventMention) -> EventMention | None:
     """"Official Launch of X Pilot Project ..." names the project "X Pilot Project ..."."""
-    event_heads = {form for form, _ in head_table("en", "events")}
+    event_heads, _ = head_word_pattern("en", "events")
+    project_heads, _ = head_word_pattern("en", "projects")
     while " of " in m.name:
         prefix, rest = m.name.split(" of ", 1)
-        if not any(re.search(rf"\b{re.escape(h)}s?\b", prefix.lower()) for h in event_heads):
+        if not event_heads.search(prefix.lower()):
             break
         cut = len(prefix) + 4
         m = EventMention(m.start + cut, m.end, rest, m.type, m.named, m.head)
-    if m.named and not any(re.search(rf"\b{re.escape(h)}s?\b", m.name.lower()) for h, _ in head_table("en", "projects")):
+    if m.named and not project_heads.search(m.name.lower()):
         return None
     return m
 
