@@ -117,7 +117,7 @@ def name_phrases(text: str, res: dict, words: list[Word] | None = None) -> list[
         if word.capitalised or word.text in lower_heads:
             current.append(word)
         elif current and (word.text in connectors or (word.text in head_connectors and current[-1].text in heads)
-                          or (word.text in head_connectors and any(w.text in located for w in current))):
+                          or (word.text in head_connectors and any(ELIDED_RE.sub("", w.text, count=1) in located for w in current))):
             current.append(word)
         else:
             if current:

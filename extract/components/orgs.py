@@ -30,7 +30,7 @@ from extract.attrs import ATTRS, OrgEntity, doc_text, ensure_extensions, load_re
 from extract.components.acronyms import (
     ACRONYM_RE, ELIDED_CAPITAL_RE, ELIDED_RE, HAN_RE, Word, connector_set, head_set, initials_match, is_acronym, latin_words, name_phrases,
 )
-from extract.components.noise import overlaps_noise
+from extract.components.noise import normalise_noise, overlaps_noise
 from extract.components import orgs_han
 
 PAREN_RE = re.compile(r"[^\S\n]*[(（]([^()（）\n]{1,60})[)）]")
@@ -136,7 +136,9 @@ def best_tail(words: list[Word], res: dict) -> list[Word]:
     """
     if any(is_head(w.text, res) for w in _segment(words, res)):
         return words
-    if is_head(words[-1].text, res) and not _leading_people(words, res):
+    genitive = set(res.get("genitive_links", []))
+    if is_head(words[-1].text, res) and not _leading_people(words, res) \
+            and not any(w.text in genitive for w in words[1:-1]):
         return words
     connectors = connector_set(res)
     articles = set(res.get("articles", [])) | {"the"}
@@ -162,7 +164,8 @@ def split_coordination(words: list[Word], res: dict) -> list[list[Word]]:
         if w.text not in coordinators:
             continue
         left, right = words[:i], words[i + 1:]
-        while right and right[0].text in articles:
+        connectors = connector_set(res)
+        while right and (right[0].text in articles or (right[0].text in connectors and not right[0].capitalised)):
             right = right[1:]
         if not right:
             continue
@@ -215,13 +218,17 @@ def latin_candidates(text: str, lang: str, noise, definitions) -> list[Candidate
     place_names = set(countries) | set(places.get("regions", [])) | set(places.get("cities", []))
     non_org = set(res.get("non_org_acronyms", [])) | set(load_resource("en", "orgs").get("non_org_acronyms", []))
     defs_by_paren = {d.acr_start: d for d in definitions}
-    words = latin_words(text)
+    people = normalise_noise([(s, e, "person") for s, e in honorific_names(text, lang)])
+    words = [w for w in latin_words(text) if not overlaps_noise(people, w.start, w.end)]
     out: list[Candidate] = []
-    for phrase in name_phrases(text, res, words):
+    phrases = name_phrases(text, res, words)
+    for phrase in phrases:
         if overlaps_noise(noise, phrase[0].start, phrase[-1].end):
             continue
         for part in split_coordination(phrase, res):
             out.extend(_part_candidates(text, part, res, countries, place_names, non_org, defs_by_paren))
+    out.extend(company_suffix_candidates(text, noise, out))
+    out.extend(cued_candidates(text, res, phrases, noise, out, place_names))
     out.extend(pattern_candidates(text, res, noise, out))
     out = [c for c in out if not any(c.start < d.long_start < c.end < d.long_end for d in definitions)]  # "Wuhan et la Plateforme"
     used = {(c.start, c.acronym) for c in out}
@@ -233,6 +240,66 @@ def latin_candidates(text: str, lang: str, noise, definitions) -> list[Candidate
             surface = text[d.long_start:d.long_end]
             out.append(Candidate(nominative(surface, res), d.long_start, d.long_end, acronym=d.acronym, strength=3))
     return out
+
+
+COMPANY_SUFFIX_RE = re.compile(
+    r"(?<![\w-])(?:[A-Z][\w&'’-]*[ \u00a0]){0,5}[A-Z][\w&'’-]*,?[ \u00a0]"
+    r"(?:Co\.,? ?Ltd\.?|Co\.,? Limited|Ltd\.|Inc\.|Corp\.|S\.A\.|S\.p\.A\.|S\.L\.|S\.r\.l\.|N\.V\.|B\.V\.|"
+    r"Sp\. z o\.o\.|GmbH & Co\. KG|GmbH|AG|SE|plc|PLC|LLC|SAS)(?![\w])"
+)
+
+
+def company_suffix_candidates(text: str, noise, found: list[Candidate]) -> list[Candidate]:
+    """Company names closed by a legal form ("Gotion High-Tech Co., Ltd.", "Siemens Energy AG")."""
+    out = []
+    for m in COMPANY_SUFFIX_RE.finditer(text):
+        start = m.start()
+        while text[start:start + 4] in ("The ", "Die ", "Der ", "Das ", "Les ", "Los ", "Gli "):
+            start += 4
+        if overlaps_noise(noise, start, m.end()) or any(c.start <= start and m.end() <= c.end for c in found):
+            continue
+        out.append(Candidate(text[start:m.end()], start, m.end(), kind="company"))
+    return out
+
+
+def cued_candidates(text: str, res: dict, phrases, noise, found: list[Candidate], place_names) -> list[Candidate]:
+    """A capitalised name right after a role cue ("sponsored by Galp Energia", "a signé avec Sinopec")."""
+    cues = res.get("org_cues", [])
+    if not cues:
+        return []
+    by_start = {p[0].start: p for p in phrases}
+    articles = set(res.get("articles", [])) | {"the", "The"}
+    out = []
+    pattern = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(c) for c in cues) + r")[ \u00a0]+")
+    for m in pattern.finditer(text):
+        pos = m.end()
+        for article in sorted(articles, key=len, reverse=True):
+            if text.startswith(article + " ", pos):
+                pos += len(article) + 1
+                break
+        elided = ELIDED_RE.match(text, pos)
+        phrase = by_start.get(pos) or (by_start.get(elided.end()) if elided else None)
+        if phrase is None:
+            continue
+        surface = text[phrase[0].start:phrase[-1].end]
+        if surface in place_names or overlaps_noise(noise, phrase[0].start, phrase[-1].end) or len(phrase) > 5:
+            continue
+        if any(c.start < phrase[-1].end and phrase[0].start < c.end for c in found):
+            continue
+        out.append(Candidate(nominative(surface, res), phrase[0].start, phrase[-1].end))
+    return out
+
+
+@lru_cache(maxsize=None)
+def _honorific_re(lang: str) -> re.Pattern:
+    honorifics = set(load_resource(lang, "persons").get("honorifics", [])) | set(load_resource("en", "persons").get("honorifics", []))
+    alternation = "|".join(re.escape(h.rstrip(".")) for h in sorted(honorifics, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.])(?:{alternation})\.?[ \u00a0]+((?:[A-ZÀ-ÖØ-Þ][\w'’-]+[ \u00a0]?){{1,3}})")
+
+
+def honorific_names(text: str, lang: str) -> list[tuple[int, int]]:
+    """Spans of "Prof. Wang Ming"-style names (honorific included), which are never organization names."""
+    return [(m.start(), m.end(1)) for m in _honorific_re(lang).finditer(text)]
 
 
 @lru_cache(maxsize=None)
@@ -284,6 +351,8 @@ def _part_candidates(text, part, res, countries, place_names, non_org, defs_by_p
         return out
     if paren and paren in countries and surface not in place_names:
         return [Candidate(surface, start, end, country=countries[paren], kind="company")]
+    if any(surface.endswith(v) for v in res.get("venue_heads", [])):
+        return out  # a venue ("Lisbon Congress Centre") is a place
     tail = best_tail(part, res)
     parent = _subunit_parent(part, res)
     cand = None
@@ -301,6 +370,8 @@ def _part_candidates(text, part, res, countries, place_names, non_org, defs_by_p
         if paren and " " not in paren and paren[:1].isupper() and not is_acronym(paren) and paren not in countries:
             cand.aliases.append(paren)
         return [cand]
+    if len(part) == 1 and text[end:end + 1] == "," and (start == 0 or text[start - 1] == "\n"):
+        return out  # dateline city ("BILBAO, 12 de marzo")
     if len(part) == 1 and is_acronym(surface) and surface.isalpha() and 3 <= len(surface) <= 6 \
             and surface not in non_org and surface not in countries and not _quoted(text, start, end) \
             and surface.title() not in place_names:  # a dateline city ("LYON, March 12 --") is a place

@@ -118,6 +118,7 @@ def han_candidates(text: str, noise) -> list:
     generic = res.get("generic_words", [])
     out = admin_candidates(text, noise)
     admin_tails = {c.aliases[0] for c in out}
+    countries = [c for c in load_resource("zh", "places").get("countries", {}) if len(c) >= 2]
     for start, end, inner, before, after in _regions(text):
         suffixes = [a for a in inner if a[0] == "S"]
         if not suffixes:
@@ -130,8 +131,9 @@ def han_candidates(text: str, noise) -> list:
             left = text[begin:s]
             if s == begin:
                 begin = e
-            elif any(se == s for k, _, se in suffixes) or left in admin_tails or re.search(f"[{HAN}]{{2}}[区县]$", left):
-                if any(se == s for k, _, se in suffixes):
+            elif any(se == s for k, _, se in suffixes) or left in admin_tails or re.search(f"[{HAN}]{{2}}[区县]$", left) \
+                    or (len(left) >= 4 and any(left.endswith(c) for c in countries)):  # "赛诺菲中国和深圳大学"
+                if any(se == s for k, _, se in suffixes) or (len(left) >= 4 and any(left.endswith(c) for c in countries)):
                     segments.append((begin, s))
                 begin = e
         ends = [a for a in suffixes if a[1] >= begin]
@@ -153,9 +155,12 @@ def _segment_candidate(text, start, end, suffixes, subunits, generic, before, af
         return None
     if any(name.startswith(p) for p in res.get("generic_prefixes", [])):
         return None
-    if before in res.get("venue_before", []) and end == region_end and after in res.get("venue_after", []):
+    venue_after = res.get("venue_after", [])
+    if before in res.get("venue_before", []) and (after in venue_after or any(text.startswith(v, end) for v in venue_after)):
         return None
     inside = [a for a in suffixes if start <= a[1] and a[2] <= end]
+    if not inside:  # a company's country branch before 和/与 ("赛诺菲中国")
+        return Candidate(name, start, end, kind="company")
     last = inside[-1]
     if last[1] - start < 2:
         return None

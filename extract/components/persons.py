@@ -50,7 +50,9 @@ def _latin_patterns(lang: str) -> tuple[list[re.Pattern], frozenset[str]]:
     hon = "|".join(re.escape(h) for h in honorifics)
     post = "|".join(re.escape(p) for p in posts)
     link = "|".join(re.escape(lk) for lk in links)
-    apposition = rf"(?:,[ \u00a0]*(?P<post>(?:{post})(?:[ \u00a0](?:and|und|i|et|e|y)[ \u00a0](?:{post}))?)[ \u00a0]+(?:{link})[ \u00a0]+)"
+    elided = "dell['’]|dall['’]|all['’]|d['’]|de l['’]"  # links glued to the next word ("presidente dell'Autorità")
+    apposition = (rf"(?:,[ \u00a0]*(?P<post>(?i:{post})(?:[ \u00a0](?:and|und|i|et|e|y)[ \u00a0](?i:{post}))?)"
+                  rf"(?:[ \u00a0]+(?:{link})[ \u00a0]+|[ \u00a0]+(?:{elided})|[ \u00a0]+(?=[A-ZÀ-ÖØ-Þ])))")
     patterns = [
         re.compile(rf"(?<![\w.])(?:{hon})\.?[ \u00a0]+(?P<name>{NAME_WORDS}){apposition}?"),
         re.compile(rf"(?<![\w.])(?P<name>{CAP_WORD}(?:[ \u00a0]{CAP_WORD}){{1,3}}){apposition}"),
