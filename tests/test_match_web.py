@@ -6,6 +6,7 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 
+from tests.test_browser import browser  # noqa: F401  (the Chromium fixture)
 from tests.test_matcher import GERMAN_ENERGY_COMPANY
 from tests.test_partners import build_match_store
 
@@ -112,3 +113,39 @@ def test_live_server_answers_partner_queries_over_http(live_server):
     assert response.status_code == 200
     results = response.json()["results"]
     assert results and all(any(f["evidence"] for f in r["facts"]) for r in results[:3])
+
+
+@pytest.mark.browser
+def test_forms_work_in_a_real_browser(live_server, browser):
+    """Chromium fills and submits both forms; results render, no script/CSP error, no failed load (bar favicon)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    errors = []
+    page.on("console", lambda message: message.type == "error" and "Failed to load resource" not in message.text
+            and errors.append(message.text))  # CSP violations and script errors; failed loads are checked below
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("response", lambda response: response.status >= 400 and not response.url.endswith("/favicon.ico")
+            and errors.append(f"{response.status} {response.url}"))
+    try:
+        page.goto(f"{live_server}/partners")
+        page.fill("input[name=sector]", "能源")
+        page.fill("input[name=country]", "DE,FR")
+        page.click("form.partner-form button[type=submit]")
+        page.wait_for_selector("ol.partner-results li.partner")
+        names = page.locator("ol.partner-results li.partner h2 a").all_inner_texts()
+        api = requests.get(f"{live_server}/api/partners", params={"sector": "energy", "country": "DE,FR"},
+                           timeout=30).json()["results"]
+        assert names == [r["name"] for r in api]
+        page.goto(f"{live_server}/match")
+        page.fill("textarea[name=text]", GERMAN_ENERGY_COMPANY["text"])
+        page.select_option("select[name=lang]", "de")
+        page.fill("input[name=country]", "DE")
+        page.click("form.match-form button[type=submit]")
+        page.wait_for_selector("ol.match-results li.match table.passages")
+        first = page.locator("ol.match-results li.match").first
+        assert "Energie" in first.locator(".shared-sectors").inner_text()
+        assert "Taicang" in first.locator("h2").inner_text()
+        assert errors == []
+    finally:
+        context.close()
