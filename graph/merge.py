@@ -19,6 +19,10 @@ Rules (each only between mentions of different documents):
 - ``event-date-type-participant``: same full date, same type, one shared
   participant; ``project-place-partners`` / ``project-acronym-partners``:
   same place (or bracketed acronym) and two shared partners;
+- ``sub-unit-of-merged-parent``: two organizations whose names each contain
+  the name of one merged parent (a ministry) and that take part in one merged
+  event or project, each the only such unit in its document (the Polish and
+  English names of a ministry's cooperation centre at the same launch);
 - ``person-name-organization``: same name without honorifics and a shared
   organization; ``same-place``: the same place key (exonyms folded).
 
@@ -76,6 +80,7 @@ class _Mention:
     type: str | None = None
     place: MentionKey | None = None
     links: set[MentionKey] = field(default_factory=set)  # orgs of an event/project/person; events/projects of an org
+    parents: set[MentionKey] = field(default_factory=set)  # orgs of the same document named inside this org's name
 
 
 @dataclass
@@ -231,7 +236,20 @@ def _collect(record: ExtractionRecord) -> dict[MentionKey, _Mention]:
         if m.kind in ("event", "project"):
             for org in m.links:
                 mentions[org].links.add(key)
+    _find_parents([m for m in mentions.values() if m.kind == "org"], doc)
     return mentions
+
+
+def _find_parents(orgs: list[_Mention], doc: str) -> None:
+    """Link each organization to the others whose multi-word name its own name contains
+    ("Centrum ... przy Ministerstwie Przemysłu ..." contains an alias of the ministry)."""
+    for unit in orgs:
+        unit_names = [norm(n) for n in unit.names]
+        for parent in orgs:
+            if parent is not unit and any(norm(p) and is_multiword(p) and any(norm(p) in u and norm(p) != u
+                                                                               for u in unit_names)
+                                          for p in parent.names):
+                unit.parents.add(("org", doc, parent.key))
 
 
 class _UnionFind:
@@ -267,6 +285,7 @@ def _blocks(mentions: dict[MentionKey, _Mention], kind: str, keys_of) -> dict[st
 
 _KEY_ONLY = ("same-name", "public-body", "same-place")  # the shared key alone decides
 _MIN_SHARED = {"acronym-corroborated": 1, "event-date-type-participant": 1, "person-name-organization": 1,
+               "sub-unit-of-merged-parent": 1,
                "project-place-partners": 2, "project-acronym-partners": 2}
 
 
@@ -275,6 +294,8 @@ def _features(rule: str, key: MentionKey, mentions, co_participants, uf: _UnionF
     m = mentions[key]
     if rule == "acronym-corroborated":  # a co-participant, or an event/project both take part in
         return {("co", uf.find(o)) for o in co_participants[key]} | {("in", uf.find(e)) for e in m.links}
+    if rule == "sub-unit-of-merged-parent":  # (parent named inside my name, event/project I take part in)
+        return {(uf.find(p), uf.find(e)) for p in m.parents for e in m.links}
     return {uf.find(o) for o in m.links}
 
 
@@ -299,12 +320,17 @@ def _candidates(mentions: dict[MentionKey, _Mention], blocks, uf: _UnionFind, co
                 for feature in _features(rule, member, mentions, co_participants, uf):
                     index[feature].append(member)
             shared: dict[tuple[MentionKey, MentionKey], int] = defaultdict(int)
-            for group in index.values():
+            for feature, group in index.items():
+                edge_key = key
+                if rule == "sub-unit-of-merged-parent":  # only the one such unit of each document
+                    docs = [g[1] for g in group]
+                    group = [g for g in group if docs.count(g[1]) == 1]
+                    edge_key = f"{feature[0][2]} @ {feature[1][2]}"  # parent @ event, as normalised names
                 if len(group) > 1 and _MIN_SHARED[rule] == 1:
                     for b in group[1:]:
                         a = next((x for x in group if x[1] != b[1]), None)
                         if a is not None and a != b:
-                            yield min(a, b), max(a, b), rule, key
+                            yield min(a, b), max(a, b), rule, edge_key
                 elif len(group) > 1:
                     for a, b in combinations(group, 2):
                         if a[1] != b[1]:
@@ -330,6 +356,7 @@ def _block_index(mentions: dict[MentionKey, _Mention]):
         ("project-acronym-partners", "project"): _blocks(mentions, "project", lambda m: [
             a for n in m.names for a in _ACRONYM_IN_NAME.findall(n) if sum(c.isupper() for c in a) >= 2]),
         ("person-name-organization", "person"): _blocks(mentions, "person", lambda m: [m.key]),
+        ("sub-unit-of-merged-parent", "org"): _blocks(mentions, "org", lambda m: ["*"] if m.parents else []),
         ("same-place", "place"): _blocks(mentions, "place", lambda m: [m.key]),
     }
 

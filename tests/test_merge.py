@@ -138,3 +138,26 @@ def test_place_keys_fold_exonyms_and_generic_words():
     assert place_key("Peking, China") == place_key("Pekin") == place_key("北京") == "beijing"
     assert place_key("Stadt Taicang, Provinz Jiangsu") == place_key("Taicang, prowincja Jiangsu") == "taicang"
     assert place_key("Hamburg") != place_key("Qingdao")
+
+
+def test_sub_units_of_one_merged_parent_at_one_event_merge(gold_identity, gold_records):
+    english = "Center for International Economic and Technological Cooperation of the Ministry of Industry and Information Technology"
+    polish = ("Centrum Międzynarodowej Współpracy Gospodarczo-Technologicznej przy Ministerstwie Przemysłu "
+              "i Technologii Informacyjnej")
+    assert gold_identity.iri("org", _doc(gold_records, "001"), english) == gold_identity.iri(
+        "org", _doc(gold_records, "003"), polish)
+    decision = next(d for d in gold_identity.decisions if d.rule == "sub-unit-of-merged-parent")
+    assert decision.key.startswith("ministryofindustryandinformationtechnology @ launchmeeting")
+
+
+def test_two_sub_units_of_one_parent_in_one_document_stay_apart():
+    ministry = "Ministry of Industry and Information Technology"
+    units_a = [f"Center A of the {ministry}", f"Center B of the {ministry}"]
+    event = lambda orgs: {"name": "Launch", "type": "launch", "date": "2023-08-08",  # noqa: E731
+                          "roles": [{"organization": o, "role": "co-host"} for o in orgs]}
+    a = rec("a", organizations=[org(ministry, "MIIT")] + [org(u) for u in units_a], events=[event([ministry, *units_a])])
+    b = rec("b", organizations=[org(ministry, "MIIT"), org(f"Zentrum des {ministry}")],
+            events=[event([ministry, f"Zentrum des {ministry}"])])
+    identity = resolve_identity([a, b], base_iri=BASE)
+    assert identity.iri("org", "b", f"Zentrum des {ministry}") not in {identity.iri("org", "a", u) for u in units_a}
+    assert identity.iri("org", "a", ministry) == identity.iri("org", "b", ministry)
