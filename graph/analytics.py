@@ -182,11 +182,6 @@ def communities(graph: nx.Graph, *, seed: int = COMMUNITY_SEED) -> list[list[str
     return sorted((sorted(group) for group in found), key=lambda g: (-len(g), g[0]))
 
 
-def community_of(groups: list[list[str]]) -> dict[str, int]:
-    """organization -> index of its community in ``groups``."""
-    return {node: index for index, group in enumerate(groups) for node in group}
-
-
 def neighbours(store, orgs: Iterable[str]) -> dict[str, dict[str, int]]:
     """org -> {co-participant: number of shared activities}, for the given orgs only."""
     orgs = set(orgs)
