@@ -173,3 +173,40 @@ def test_han_short_forms_and_bare_districts_join_the_full_name():
 def test_han_venue_is_a_place_not_an_organization():
     text = "论坛在北京市朝阳区国际会议中心举行。"
     assert [o.name for o in run(text, "zh")._.orgs] == ["北京市朝阳区"]
+
+
+def test_dateline_city_in_capitals_is_not_an_organization():
+    text = "VALENCIA, 3 de mayo de 2024 -- La Autoridad Portuaria de Valencia firmó el acuerdo."
+    assert [o.name for o in run(text, "es")._.orgs] == ["Autoridad Portuaria de Valencia"]
+
+
+def test_legal_form_closes_a_company_name():
+    text = "Vertreter der Ningde Battery Co., Ltd. und der Nordsee Logistik GmbH unterzeichneten."
+    assert set(orgs_of(run(text, "de"))) == {"Ningde Battery Co., Ltd.", "Nordsee Logistik GmbH"}
+
+
+def test_name_after_a_role_cue_is_an_organization():
+    text = "The regatta was sponsored by Atlantic Tidal Power and opened in Porto."
+    assert [o.name for o in run(text, "en")._.orgs] == ["Atlantic Tidal Power"]
+
+
+def test_honorific_name_before_of_is_a_person_not_part_of_the_organization():
+    text = "Prof. Li Na of the Harbin Institute of Technology gave the keynote at the Oslo Congress Centre."
+    doc = run(text, "en")
+    assert [o.name for o in doc._.orgs] == ["Harbin Institute of Technology"]
+    assert {(p.name, p.organization) for p in doc._.persons} == {("Li Na", None)}
+
+
+def test_embassy_keeps_its_location():
+    text = "Des diplomates de l'Ambassade de Chine en Belgique étaient présents."
+    assert [o.name for o in run(text, "fr")._.orgs] == ["Ambassade de Chine en Belgique"]
+
+
+def test_han_company_branch_before_and_splits_from_the_next_name():
+    text = "巴斯夫中国和浙江大学签署了合作协议。"
+    assert set(orgs_of(run(text, "zh"))) == {"巴斯夫中国", "浙江大学"}
+
+
+def test_han_venue_followed_by_opening_verb_is_not_an_organization():
+    text = "2024中德氢能论坛在青岛国际会议中心开幕。"
+    assert run(text, "zh")._.orgs == []

@@ -70,3 +70,13 @@ def test_persons_inside_noise_are_ignored():
 def test_capitalised_words_without_post_or_honorific_are_not_persons():
     text = "Green Hydrogen Week, Offshore Wind Summit and Baltic Sea Region were discussed."
     assert run(text, "en")._.persons == []
+
+
+@pytest.mark.parametrize("lang,text,expected", [
+    ("pl", "Głos zabrał Piotr Zieliński, prezes Portu Gdynia.", ("Piotr Zieliński", "prezes")),
+    ("it", "Ha aperto i lavori Giulia Bianchi, presidente dell'Agenzia per la Coesione Territoriale.",
+     ("Giulia Bianchi", "presidente")),
+    ("es", "Intervino Carmen López, vicepresidenta de la Cámara de Comercio de Sevilla.", ("Carmen López", "vicepresidenta")),
+])
+def test_lower_case_posts_and_glued_or_missing_links(lang, text, expected):
+    assert {(p.name, p.post) for p in run(text, lang)._.persons} == {expected}

@@ -25,7 +25,7 @@ from extract.components.acronyms import HAN_RE
 from extract.components.noise import normalise_noise, overlaps_noise
 
 HAN = "\u3400-\u9fff"
-CAP_WORD = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+"
+CAP_WORD = r"[A-ZÀ-ÖØ-ÞĀ-ſ][A-Za-zÀ-ÖØ-öø-ɏ'’-]+"
 NAME_WORDS = rf"{CAP_WORD}(?:[ \u00a0](?:(?:van|von|de|da|di|del|der|den|zu)[ \u00a0])?{CAP_WORD}){{0,3}}"
 
 
@@ -70,6 +70,9 @@ def latin_persons(doc: Doc, text: str, lang: str, noise) -> list[tuple[str, str 
     for pattern in patterns:
         for m in pattern.finditer(text):
             start, end = m.span("name")
+            if m.start("name") > m.start() and m.groupdict().get("post") and m.group("post")[0].islower() \
+                    and m.start("post") < start:
+                continue  # "prezes Portu Gdynia": a lower-case post before a name is a genitive, not a title
             if any(i in seen for i in range(start, end)) or overlaps_noise(noise, start, end):
                 continue
             if m.group("name").split()[0] in honorifics:
@@ -79,9 +82,25 @@ def latin_persons(doc: Doc, text: str, lang: str, noise) -> list[tuple[str, str 
             organization = None
             if m.groupdict().get("post") and m.end() > m.end("name"):
                 organization = _org_at(index, m.end(), max_gap=4)
+            name = m.group("name").replace("\u00a0", " ")
+            if name.count(" ") >= 2 and _sentence_initial(text, start) and is_common_word(name.split(" ")[0], lang):
+                start += len(name.split(" ")[0]) + 1  # "Intervino Carmen López": a verb opened the sentence
+                name = text[start:end]
             seen.update(range(start, end))
-            found.append((m.group("name").replace("\u00a0", " "), m.groupdict().get("post"), organization, start, end))
+            found.append((name, m.groupdict().get("post"), organization, start, end))
     return found
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    before = text[:start].rstrip()
+    return not before or before[-1] in ".!?:\n"
+
+
+def is_common_word(word: str, lang: str) -> bool:
+    """A frequent word of the language in lower case (a capitalised verb or adverb, not a given name)."""
+    from wordfreq import zipf_frequency  # noqa: PLC0415 (only needed for three-word names)
+
+    return zipf_frequency(word.lower(), lang if lang in ("en", "de", "pl", "it", "fr", "es") else "en") >= 3.5
 
 
 def _han_name_at(text: str, pos: int, stops: list[str]) -> tuple[int, int] | None:
