@@ -717,24 +717,25 @@ def event_place(event: EventEntity, mentions, sentences, places, text: str, lang
     lex = load_lexicon("events", lang)
     held = [h.lower() for h in lex.get("held", []) + lex.get("launch_held", [])]
     preps = lex.get("place_prepositions", [])
-    for start, _end in sorted(event.mentions):
-        sentence = _sentence_of(start, sentences)
-        if sentence is None:
-            continue
-        chunk = text[sentence[0]:sentence[1]].lower()
-        if not any(h in chunk for h in held):
-            continue
-        inside = [p for p in places if sentence[0] <= p[0] < sentence[1] and not _within_event_name(p, event)]
-        if lang == "zh":  # "论坛在汉堡举行": the place after 在 comes first
-            inside.sort(key=lambda p: text[max(0, p[0] - 1):p[0]] != "在")
-        for p_start, p_end, p_text in inside:
-            before = text[max(sentence[0], p_start - 6):p_start].strip().lower()
-            if lang == "zh" or any(before.endswith(prep) for prep in preps):
-                joined = p_text
-                follow = [q for q in inside if q[0] > p_end and re.fullmatch(r",\s*", text[p_end:q[0]])]
-                if follow:
-                    joined = text[p_start:follow[0][1]]
-                return joined
+    for strict in (True, False) if lang == "zh" else (False,):  # "论坛在汉堡举行": a place after 在/于 first
+        for start, _end in sorted(event.mentions):
+            sentence = _sentence_of(start, sentences)
+            if sentence is None:
+                continue
+            chunk = text[sentence[0]:sentence[1]].lower()
+            if not any(h in chunk for h in held):
+                continue
+            inside = [p for p in places if sentence[0] <= p[0] < sentence[1] and not _within_event_name(p, event)]
+            if strict:
+                inside = [p for p in inside if text[max(0, p[0] - 1):p[0]] in ("在", "于")]
+            for p_start, p_end, p_text in inside:
+                before = text[max(sentence[0], p_start - 6):p_start].strip().lower()
+                if lang == "zh" or any(before.endswith(prep) for prep in preps):
+                    joined = p_text
+                    follow = [q for q in inside if q[0] > p_end and re.fullmatch(r",\s*", text[p_end:q[0]])]
+                    if follow:
+                        joined = text[p_start:follow[0][1]]
+                    return joined
     return None
 
 
