@@ -52,7 +52,7 @@ def _latin_patterns(lang: str) -> tuple[list[re.Pattern], frozenset[str]]:
     link = "|".join(re.escape(lk) for lk in links)
     elided = "dell['’]|dall['’]|all['’]|d['’]|de l['’]"  # links glued to the next word ("presidente dell'Autorità")
     apposition = (rf"(?:,[ \u00a0]*(?P<post>(?i:{post})(?:[ \u00a0](?:and|und|i|et|e|y)[ \u00a0](?i:{post}))?)"
-                  rf"(?:[ \u00a0]+(?:{link})[ \u00a0]+|[ \u00a0]+(?:{elided})|[ \u00a0]+(?=[A-ZÀ-ÖØ-Þ])))")
+                  rf"(?:[ \u00a0]+(?:{link})[ \u00a0]+|[ \u00a0]+(?:{elided})|[ \u00a0]+(?=[A-ZÀ-ÖØ-ÞĀ-ſ])))")
     patterns = [
         re.compile(rf"(?<![\w.])(?:{hon})\.?[ \u00a0]+(?P<name>{NAME_WORDS}){apposition}?"),
         re.compile(rf"(?<![\w.])(?P<name>{CAP_WORD}(?:[ \u00a0]{CAP_WORD}){{1,3}}){apposition}"),
@@ -83,7 +83,9 @@ def latin_persons(doc: Doc, text: str, lang: str, noise) -> list[tuple[str, str 
             if m.groupdict().get("post") and m.end() > m.end("name"):
                 organization = _org_at(index, m.end(), max_gap=4)
             name = m.group("name").replace("\u00a0", " ")
-            if name.count(" ") >= 2 and _sentence_initial(text, start) and is_common_word(name.split(" ")[0], lang):
+            capitalised = [w for w in name.split(" ") if w[:1].isupper()]
+            if len(capitalised) >= 3 and pattern is patterns[1] and _sentence_initial(text, start) \
+                    and is_common_word(name.split(" ")[0], lang):
                 start += len(name.split(" ")[0]) + 1  # "Intervino Carmen López": a verb opened the sentence
                 name = text[start:end]
             seen.update(range(start, end))
