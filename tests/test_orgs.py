@@ -210,3 +210,15 @@ def test_han_company_branch_before_and_splits_from_the_next_name():
 def test_han_venue_followed_by_opening_verb_is_not_an_organization():
     text = "2024中德氢能论坛在青岛国际会议中心开幕。"
     assert run(text, "zh")._.orgs == []
+
+
+def test_list_members_beside_a_known_organization_are_organizations():
+    text = ("Representatives of Statkraft, Orsted Wind and the Norwegian University of Science and Technology "
+            "attended, as did Ms. Ingrid Larsen.")
+    found = orgs_of(run(text, "en"))
+    assert set(found) == {"Statkraft", "Orsted Wind", "Norwegian University of Science and Technology"}
+
+
+def test_lists_of_places_or_common_nouns_add_nothing():
+    text = "Experts from Germany, France and the Netherlands discussed Politik, Energie und Industrie."
+    assert run(text, "en")._.orgs == []

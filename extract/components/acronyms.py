@@ -165,6 +165,13 @@ def long_form(phrase: list[Word], acronym: str, res: dict) -> list[Word]:
     connectors = connector_set(res)
     articles = set(res.get("articles", [])) | {"the"}
     starts = [0] + [i + 1 for i, w in enumerate(phrase[:-1]) if w.text in connectors and not w.capitalised]
+    letters = [c.lower() for c in acronym if c.isalpha()]
+    for start in starts:  # exact initials first ("... und des Qingdao Energy Research Institute (QERI)")
+        tail = phrase[start:]
+        while tail and (tail[0].text in articles or tail[0].text in connectors):
+            tail = tail[1:]
+        if tail and [w.initial for w in tail if w.text not in connectors] == letters:
+            return tail
     for start in starts:
         tail = phrase[start:]
         while tail and (tail[0].text in articles or tail[0].text in connectors):

@@ -68,6 +68,8 @@ def nominative(surface: str, res: dict) -> str:
     """
     if ELIDED_CAPITAL_RE.match(surface):
         surface = ELIDED_RE.sub("", surface, count=1)
+    if res.get("head_genders"):
+        surface = _adjective_nominative(surface, res)
     first, _, rest = surface.partition(" ")
     table = res.get("head_inflections", {})
     base = table.get(first)
@@ -77,6 +79,30 @@ def nominative(surface: str, res: dict) -> str:
                 base = first[:-len(form)] + nom.lower()
                 break
     return f"{base} {rest}".strip() if base else surface
+
+
+ADJECTIVE_ENDINGS = {"m": "er", "f": "e", "n": "es"}
+
+
+def _adjective_nominative(surface: str, res: dict) -> str:
+    """A declined leading adjective and its head noun in the nominative, from the head's gender.
+
+    "Norddeutschen Wasserstoffverbands" -> "Norddeutscher Wasserstoffverband",
+    "Bayerischen Handelskammer" -> "Bayerische Handelskammer" (after vom/dem/des/der).
+    """
+    words = surface.split(" ")
+    if len(words) < 2 or not re.fullmatch(r"[A-ZÄÖÜ]\w+(?:isch|sch|al|är|ell|iv|ig|lich)(?:en|em)", words[0]):
+        return surface
+    noun = words[1]
+    for form, nom in res.get("head_inflections", {}).items():
+        if noun.lower().endswith(form.lower()) and len(noun) >= len(form):
+            noun = noun[:len(noun) - len(form)] + (nom if len(noun) == len(form) else nom.lower())
+            break
+    gender = next((g for head, g in res["head_genders"].items() if noun.lower().endswith(head)), None)
+    if gender is None:
+        return surface
+    stem = re.sub(r"(?:en|em)$", "", words[0])
+    return " ".join([stem + ADJECTIVE_ENDINGS[gender], noun, *words[2:]])
 
 
 def is_head(word: str, res: dict) -> bool:
@@ -229,6 +255,7 @@ def latin_candidates(text: str, lang: str, noise, definitions) -> list[Candidate
             out.extend(_part_candidates(text, part, res, countries, place_names, non_org, defs_by_paren))
     out.extend(company_suffix_candidates(text, noise, out))
     out.extend(cued_candidates(text, res, phrases, noise, out, place_names))
+    out.extend(enumerated_candidates(text, lang, phrases, noise, out, place_names))
     out.extend(pattern_candidates(text, res, noise, out))
     out = [c for c in out if not any(c.start < d.long_start < c.end < d.long_end for d in definitions)]  # "Wuhan et la Plateforme"
     used = {(c.start, c.acronym) for c in out}
@@ -290,11 +317,76 @@ def cued_candidates(text: str, res: dict, phrases, noise, found: list[Candidate]
     return out
 
 
+def _person_like(text: str, phrase: list[Word], lang: str) -> bool:
+    """A two/three-word name followed by a comma and a post title ("Li Hong, Generalkonsulin ...")."""
+    from extract.components.persons import post_follows  # noqa: PLC0415
+
+    return post_follows(text, phrase[-1].end, lang)
+
+
+LIST_GAP_RE = re.compile(
+    r"[^\S\n]*(?:,|;)?[^\S\n]*(?:(?:and|und|y|e|et|i|oraz|&|as well as|sowie)[^\S\n]+)?"
+    r"(?:(?:the|der|die|das|dem|de|del|de la|des|du|di|il|la|le|los|las)[^\S\n]+|[dl]['’])?[^\S\n]*"
+)
+
+
+def enumerated_candidates(text: str, lang: str, phrases, noise, found: list[Candidate], place_names) -> list[Candidate]:
+    """Other members of a list that names organizations ("Maersk, COSCO Shipping Lines and the Delft University").
+
+    A list is phrases joined only by commas, "and"-words and articles; when one
+    member is already an organization, the others are too, unless they are
+    places, common words ("Politik, Energie") or longer than four words.
+    """
+    from extract.components.persons import is_common_word  # noqa: PLC0415 (persons never imports orgs)
+
+    res = org_resources(lang)
+    strong = [(c.start, c.end) for c in found if c.strength >= 2 and not c.mention_only]
+    out: list[Candidate] = []
+    chain: list[list[Word]] = []
+
+    def close() -> None:
+        if len(chain) < 2:
+            return
+        members = [(p, any(s < p[-1].end and p[0].start < e for s, e in strong)) for p in chain]
+        if not any(is_org for _, is_org in members):
+            return
+        for phrase, is_org in members:
+            surface = text[phrase[0].start:phrase[-1].end]
+            if is_org or len(phrase) > 4 or surface in place_names or overlaps_noise(noise, phrase[0].start, phrase[-1].end):
+                continue
+            if any(c.start < phrase[-1].end and phrase[0].start < c.end for c in found + out):
+                continue
+            if len(phrase) == 1 and (is_common_word(surface, lang) or phrase[0].text[:1].islower() or is_acronym(surface)):
+                continue  # lone acronyms are left to the acronym rules
+            if _leading_people(phrase, res):
+                connector_at = next((i for i, w in enumerate(phrase) if not w.capitalised), None)
+                if connector_at is None:
+                    continue
+                phrase = phrase[connector_at + 1:]
+                if not phrase:
+                    continue
+            if _person_like(text, phrase, lang) or (len(phrase) <= 2 and any(w.text in place_names for w in phrase)):
+                continue
+            surface = text[phrase[0].start:phrase[-1].end]
+            out.append(Candidate(nominative(surface, res), phrase[0].start, phrase[-1].end))
+
+    for phrase in [part for p in phrases for part in split_coordination(p, res)]:
+        if chain and LIST_GAP_RE.fullmatch(text[chain[-1][-1].end:phrase[0].start]) \
+                and text[chain[-1][-1].end:phrase[0].start].strip():
+            chain.append(phrase)
+            continue
+        close()
+        chain = [phrase]
+    close()
+    return out
+
+
 @lru_cache(maxsize=None)
 def _honorific_re(lang: str) -> re.Pattern:
     honorifics = set(load_resource(lang, "persons").get("honorifics", [])) | set(load_resource("en", "persons").get("honorifics", []))
     alternation = "|".join(re.escape(h.rstrip(".")) for h in sorted(honorifics, key=len, reverse=True))
-    return re.compile(rf"(?<![\w.])(?:{alternation})\.?[ \u00a0]+((?:[A-ZÀ-ÖØ-Þ][\w'’-]+[ \u00a0]?){{1,3}})")
+    particle = r"(?:(?:van|von|de|da|di|del|der|den|le|la|ten|ter)[ \u00a0])?"
+    return re.compile(rf"(?<![\w.])(?:{alternation})\.?[ \u00a0]+((?:{particle}[A-ZÀ-ÖØ-Þ][\w'’-]+[ \u00a0]?){{1,3}})")
 
 
 def honorific_names(text: str, lang: str) -> list[tuple[int, int]]:

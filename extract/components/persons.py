@@ -93,6 +93,19 @@ def latin_persons(doc: Doc, text: str, lang: str, noise) -> list[tuple[str, str 
     return found
 
 
+@lru_cache(maxsize=None)
+def _post_after_comma(lang: str) -> re.Pattern:
+    res = load_resource(lang, "persons") or load_resource("en", "persons")
+    posts = set(res.get("posts", [])) | set(load_resource("en", "persons").get("posts", []))
+    alternation = "|".join(re.escape(p) for p in sorted(posts, key=len, reverse=True))
+    return re.compile(rf",[ \u00a0]*(?i:{alternation})(?![\w])")
+
+
+def post_follows(text: str, end: int, lang: str) -> bool:
+    """", Director of ..." right after ``end``: the words before are a person's name."""
+    return _post_after_comma(lang).match(text, end) is not None
+
+
 def _sentence_initial(text: str, start: int) -> bool:
     before = text[:start].rstrip()
     return not before or before[-1] in ".!?:\n"
