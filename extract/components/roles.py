@@ -286,7 +286,18 @@ def choose_event(hit: TriggerHit, role: str, sentence, index: EventIndex, events
     earlier.sort(key=lambda m: m.end)
     non_signing = [m for m in earlier if m.event.type != "signing"]
     chosen = (non_signing or earlier)[-1:] or [m for m in index.mentions if m.event is not None][:1]
-    return chosen[0].event if chosen else None
+    if chosen:
+        return chosen[0].event
+    return _event_of_unresolved_anaphor(sentence, index, events)
+
+
+def _event_of_unresolved_anaphor(sentence, index: EventIndex, events: list[EventEntity]) -> EventEntity | None:
+    """The earliest event for a sentence that points at one ("La ceremonia de firma fue organizada por ...")
+    when the only event was made later (a signing told by its verb, after the event finder ran)."""
+    pointing = any(m.event is None and not m.named and sentence[0] <= m.start < sentence[1] for m in index.mentions)
+    if pointing and events or len(events) == 1:
+        return min(events, key=lambda e: min((s for s, _ in e.mentions), default=0))
+    return None
 
 
 def _new_signing_event(hit: TriggerHit, sentence, text: str, events: list[EventEntity], doc: Doc,
