@@ -340,21 +340,22 @@ def enumerated_candidates(text: str, lang: str, phrases, noise, found: list[Cand
     from extract.components.persons import is_common_word  # noqa: PLC0415 (persons never imports orgs)
 
     res = org_resources(lang)
-    strong = [(c.start, c.end) for c in found if c.strength >= 2 and not c.mention_only]
+    strong = normalise_noise([(c.start, c.end, "org") for c in found if c.strength >= 2 and not c.mention_only])
+    taken = normalise_noise([(c.start, c.end, "org") for c in found])
     out: list[Candidate] = []
     chain: list[list[Word]] = []
 
     def close() -> None:
         if len(chain) < 2:
             return
-        members = [(p, any(s < p[-1].end and p[0].start < e for s, e in strong)) for p in chain]
+        members = [(p, overlaps_noise(strong, p[0].start, p[-1].end)) for p in chain]
         if not any(is_org for _, is_org in members):
             return
         for phrase, is_org in members:
             surface = text[phrase[0].start:phrase[-1].end]
             if is_org or len(phrase) > 4 or surface in place_names or overlaps_noise(noise, phrase[0].start, phrase[-1].end):
                 continue
-            if any(c.start < phrase[-1].end and phrase[0].start < c.end for c in found + out):
+            if overlaps_noise(taken, phrase[0].start, phrase[-1].end):
                 continue
             if len(phrase) == 1 and (is_common_word(surface, lang) or phrase[0].text[:1].islower() or is_acronym(surface)):
                 continue  # lone acronyms are left to the acronym rules
