@@ -18,6 +18,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
@@ -27,7 +28,7 @@ OA = "http://www.w3.org/ns/oa#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 SAMPLE_ORG = BASE_IRI + "id/org/test-harbour-authority-0a1b2c3d"
-SAMPLE_DOC = BASE_IRI + "id/doc/sample-release"
+SAMPLE_DOC = BASE_IRI + "id/doc/" + quote('sample release "2024" <draft>/1', safe="-._~")
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def write_sample_store(path: Path) -> Path:
         (org, _n(SKOS + "altLabel"), ox.Literal("Testowy Urząd Portowy", language="pl")),
         (org, _n("http://schema.org/addressCountry"), ox.Literal("PL")),
         (doc, RDF_TYPE, _n("https://w3id.org/sinoeu-kg/ontology#Document")),
+        (doc, _n("http://purl.org/dc/terms/title"), ox.Literal("A <b>sample</b> release")),
         (annotation, RDF_TYPE, _n(OA + "Annotation")),
         (annotation, _n(OA + "hasBody"), org),
         (annotation, _n(OA + "hasTarget"), target),

@@ -21,7 +21,7 @@ from rdflib.compare import isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
-from tests.fixtures_server import SAMPLE_ORG, start_server
+from tests.fixtures_server import SAMPLE_DOC, SAMPLE_ORG, start_server
 
 ORGS = "PREFIX org: <http://www.w3.org/ns/org#> SELECT DISTINCT ?o WHERE { ?o a org:Organization } ORDER BY ?o"
 ORG_GRAPH = "PREFIX org: <http://www.w3.org/ns/org#> CONSTRUCT { ?o a org:Organization } WHERE { ?o a org:Organization }"
@@ -355,3 +355,12 @@ def test_writes_by_another_process_become_visible(tmp_path):
         writer.flush()
         del writer
         assert counted() == 11
+
+
+def test_linked_data_for_percent_encoded_iris(sample_server):
+    """A document id with spaces, quotes, angle brackets and a slash: its IRI resolves as written."""
+    assert "%20" in SAMPLE_DOC and "%2F" in SAMPLE_DOC
+    answer = requests.get(sample_server + "/id/" + SAMPLE_DOC.split("/id/", 1)[1] + ".nt")
+    assert answer.status_code == 200, answer.text
+    graph = _parse(answer.text, "nt")
+    assert graph.value(rdflib.URIRef(SAMPLE_DOC), rdflib.DCTERMS.title) == rdflib.Literal("A <b>sample</b> release")

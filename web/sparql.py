@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import urlencode
+from urllib.parse import quote, unquote, urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template_string, request
@@ -197,6 +197,7 @@ _FALLBACK_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><
 @bp.route("/id/<path:rest>")
 def entity(rest: str) -> Response:
     """Linked data: ``{base}id/...`` as Turtle / N-Triples / JSON-LD / RDF/XML (Accept or extension), or HTML."""
+    rest = _entity_path(rest)
     chosen = next((name for ext, name in _EXTENSIONS.items() if rest.endswith(ext)), None)
     if chosen:
         rest = rest[: rest.rindex(".")]
@@ -212,6 +213,17 @@ def entity(rest: str) -> Response:
         return Response(render_template_string(_FALLBACK_PAGE, iri=iri, rows=rows["results"]["bindings"]),
                         content_type="text/html; charset=utf-8")
     return answer(_describe(query, iri, chosen))
+
+
+def _entity_path(rest: str) -> str:
+    """The ``/id/`` path spelled as in the IRI: each segment percent-encoded like ``graph.iris.safe_segment``.
+
+    Read from the raw request URI when the server gives it, so an encoded ``/`` (%2F) stays
+    inside its segment; werkzeug's decoded ``rest`` is the fallback.
+    """
+    raw = request.environ.get("REQUEST_URI", "").split("?", 1)[0]
+    segments = raw.split("/id/", 1)[1].split("/") if "/id/" in raw else rest.split("/")
+    return "/".join(quote(unquote(segment), safe="-._~") for segment in segments)
 
 
 def _describe(query: str, iri: str, graph_format: str | None) -> QueryAnswer:
