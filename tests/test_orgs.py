@@ -30,7 +30,7 @@ CASES = [
      {"Bundesverband Erneuerbare Energie": ("BEE", None, "ngo"),
       "Stadtverwaltung von Chengdu": (None, "CN", "government"),
       "Umweltbundesamt": (None, None, None),
-      "Handelskammer Hamburg": (None, None, "ngo")}),
+      "Handelskammer Hamburg": (None, "DE", "ngo")}),
     ("pl", "Umowę podpisali przedstawiciele Urzędu Miasta Gdańska oraz Polskiej Agencji Inwestycji i Handlu (PAIH). "
            "W spotkaniu uczestniczyli także urzędnicy Ministerstwa Klimatu i Środowiska oraz rządu prowincji Zhejiang.",
      {"Urząd Miasta Gdańska": (None, None, "government"),
@@ -41,10 +41,10 @@ CASES = [
            "hanno firmato un accordo con la Regione Lombardia.",
      {"Ministero dell'Ambiente e della Sicurezza Energetica": ("MASE", None, "government"),
       "Camera di Commercio Italo-Cinese": (None, None, "ngo"),
-      "Regione Lombardia": (None, None, "government")}),
+      "Regione Lombardia": (None, "IT", "government")}),
     ("fr", "La Mairie de Lyon a signé un accord avec l'Agence française de développement (AFD) et le Ministère "
            "de l'Économie.",
-     {"Mairie de Lyon": (None, None, "government"),
+     {"Mairie de Lyon": (None, "FR", "government"),
       "Agence française de développement": ("AFD", None, "government"),
       "Ministère de l'Économie": (None, None, "government")}),
     ("es", "El Ministerio de Industria y Turismo y la Cámara de Comercio de España (CCE) organizaron el foro.",

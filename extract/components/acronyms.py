@@ -235,7 +235,7 @@ def translated_long_form(text: str, words: list[Word], end: int, res: dict, max_
         if not tail and text[word.end:end].strip():
             return None
         tail.insert(0, word)
-        if word.capitalised and word.text in heads:
+        if word.capitalised and ELIDED_RE.sub("", word.text, count=1) in heads:  # "l'Agence franco-chinoise ..."
             return tail if len(tail) >= 2 else None
     return None
 

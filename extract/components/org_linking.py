@@ -17,7 +17,7 @@ import unicodedata
 from bisect import bisect_left
 from functools import lru_cache
 
-from extract.attrs import OrgEntity, load_resource
+from extract.attrs import OrgEntity, load_resource, load_shared_resource
 from extract.components.acronyms import HAN_RE, initials_match, latin_words
 from extract.components.noise import overlaps_noise
 
@@ -197,6 +197,8 @@ def infer_country(name: str, lang: str, kind: str | None) -> str | None:
             return None
         if not found and any(name.startswith(p) for p in places.get("chinese_places", [])):
             found = {"CN"}
+        if not found:
+            found = {iso for place, iso in _city_countries()["han_places"].items() if name.startswith(place)}
         return found.pop() if len(found) == 1 else None
     tokens = _country_tokens(name.replace("(", " ").replace(")", " ").split(), lang)
     demonym = places.get("demonyms", {}).get(tokens[0])
@@ -204,9 +206,18 @@ def infer_country(name: str, lang: str, kind: str | None) -> str | None:
         return demonym
     found = {places.get("countries", {}).get(t) for t in tokens}
     found.discard(None)
-    if not found and kind == "government" and any(t in places.get("chinese_places", []) for t in tokens):
+    if not found and kind != "international" and any(t in places.get("chinese_places", []) for t in tokens):
         found = {"CN"}
+    if not found and kind != "international":  # "Lyon Metropolitan Council", "Handelskammer Hamburg"
+        cities = _city_countries()["places"]
+        found = {cities[t] for t in tokens if t in cities}
     return found.pop() if len(found) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _city_countries() -> dict:
+    """European cities and regions with their country (``resources/city_countries.json``)."""
+    return load_shared_resource("city_countries")
 
 
 def _add_mentions(entities: list[OrgEntity], text: str, noise) -> None:

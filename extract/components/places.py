@@ -16,7 +16,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.attrs import ATTRS, doc_text, ensure_extensions, load_resource
+from extract.attrs import ATTRS, doc_text, ensure_extensions, load_resource, load_shared_resource
 from extract.components.noise import normalise_noise, overlaps_noise
 
 HAN = "\u3400-\u9fff"
@@ -28,6 +28,8 @@ def _gazetteer(lang: str) -> tuple[re.Pattern, dict[str, str], list[tuple[re.Pat
     res = load_resource(lang, "places") or load_resource("en", "places")
     names = set(res.get("countries", {})) | set(res.get("regions", [])) | set(res.get("cities", []))
     names |= set(res.get("chinese_places", [])) | set(res.get("nominative", {}))
+    european = load_shared_resource("city_countries")  # European cities in several spellings, for every language
+    names |= set(european["places"]) | set(european["han_places"])
     han = [n for n in names if re.search(f"[{HAN}]", n)]
     latin = [n for n in names if n not in han]
     parts = []
