@@ -360,3 +360,5 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
 from graph import cli_analysis  # noqa: E402  (registers `partners` and `match` on the group)
 
 cli_analysis.register(main)
+from graph import cli_curation  # noqa: E402  (registers `merges`, `unmerge` and `curation` on the group)
+cli_curation.register(main)
