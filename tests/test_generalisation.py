@@ -1,0 +1,149 @@
+"""The extractor's general rules on releases it was not tuned on: other cities, organizations and wordings.
+
+Each test states one rule (a dateline city is a place, a translated acronym
+names the head-noun phrase before it, a German adjective is declined back
+to the nominative ...) with names that appear nowhere in the seeds, the demo
+set or the rule's own resources.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.api import extract_document
+from extract.sources import SourceDocument
+
+LANGUAGES = ("en", "de", "pl", "zh", "it", "fr", "es")
+
+
+def extract(text: str, lang: str, date: str = "2025-04-02"):
+    return extract_document(SourceDocument(id=f"gen-{lang}", text=text, source=None, date=date, lang=lang),
+                            languages=LANGUAGES)
+
+
+def org_names(record) -> set[str]:
+    return {o.name for o in record.organizations}
+
+
+def role_facts(record) -> set[tuple[str, str]]:
+    return {(r.organization, r.role) for e in record.events for r in e.roles}
+
+
+@pytest.fixture(scope="module")
+def english():
+    return extract(
+        "MARSEILLE, April 2, 2025 -- The Marseille-Tianjin Green Port Programme was formally launched on April 1, 2025 "
+        "in Marseille. The ceremony was jointly hosted by the Marseille Port Authority, the Tianjin Municipal Government "
+        "and the Euro-Asian Harbour Cooperation Platform (EAHCP). The event received support from the Consulate "
+        "General of Italy in Shanghai.", "en")
+
+
+def test_dateline_city_in_capitals_is_not_an_organization(english):
+    names = org_names(english)
+    assert "MARSEILLE" not in names
+    assert not any(o.acronym == "MARSEILLE" for o in english.organizations)
+
+
+def test_coordinated_hosts_split_into_three_with_the_acronym_on_the_last(english):
+    names = org_names(english)
+    assert {"Marseille Port Authority", "Tianjin Municipal Government", "Euro-Asian Harbour Cooperation Platform"} <= names
+    assert not any(" and the " in n for n in names)
+    by_name = {o.name: o for o in english.organizations}
+    assert by_name["Euro-Asian Harbour Cooperation Platform"].acronym == "EAHCP"
+
+
+def test_diplomatic_mission_keeps_its_location_and_the_sending_country(english):
+    by_name = {o.name: o for o in english.organizations}
+    assert "Consulate General of Italy in Shanghai" in by_name
+    assert by_name["Consulate General of Italy in Shanghai"].country == "IT"
+
+
+def test_launched_sentence_makes_a_dated_launch_event_with_co_hosts(english):
+    assert len(english.events) == 1
+    event = english.events[0]
+    assert (event.type, event.date) == ("launch", "2025-04-01")
+    assert "Marseille-Tianjin Green Port Programme" in event.name
+    assert role_facts(english) == {
+        ("Marseille Port Authority", "co-host"), ("Tianjin Municipal Government", "co-host"),
+        ("Euro-Asian Harbour Cooperation Platform", "co-host"), ("Consulate General of Italy in Shanghai", "supporter"),
+    }
+
+
+def test_french_lower_case_names_and_a_held_ceremony():
+    record = extract(
+        "Le 3 février 2025, la cérémonie de signature de l'accord portuaire Nantes-Ningbo s'est tenue à Nantes. "
+        "La cérémonie a été organisée conjointement par la Métropole de Nantes, le gouvernement municipal de Ningbo "
+        "et l'Agence franco-chinoise des ports atlantiques (AFCPA).", "fr")
+    names = org_names(record)
+    assert {"Métropole de Nantes", "gouvernement municipal de Ningbo"} <= names
+    agency = next(o for o in record.organizations if o.acronym == "AFCPA")
+    assert agency.name.startswith("Agence franco-chinoise des ports atlantiques")
+    assert len(record.events) == 1
+    assert (record.events[0].type, record.events[0].date, record.events[0].place) == ("signing", "2025-02-03", "Nantes")
+    assert {role for _, role in role_facts(record)} == {"co-organizer"}
+    assert len(role_facts(record)) == 3
+
+
+def test_german_adjective_is_declined_back_to_the_nominative_and_mentions_merge():
+    record = extract(
+        "Am 4. März 2025 fand in Bremen das Deutsch-Chinesische Batterie-Forum statt. Das Forum wurde gemeinsam vom "
+        "Bayerischen Batterieverband (BBV) und der Handelskammer Bremen ausgerichtet und vom Bundesministerium für "
+        "Bildung und Forschung unterstützt. Dr. Jonas Weber, Präsident des Bayerischen Batterieverbands, hielt die "
+        "Festrede.", "de")
+    names = org_names(record)
+    assert "Bayerischer Batterieverband" in names
+    assert not any(n.startswith("Bayerischen") for n in names)
+    facts = role_facts(record)
+    assert ("Bayerischer Batterieverband", "co-host") in facts
+    assert ("Bundesministerium für Bildung und Forschung", "supporter") in facts
+    assert ("Bayerischer Batterieverband", "speaker") in facts
+
+
+def test_german_representatives_of_two_bodies_are_two_organizations():
+    record = extract(
+        "Am 5. Mai 2025 fand in Kiel die Deutsch-Chinesische Meereskonferenz statt. Vertreter der Stadtverwaltung von "
+        "Xiamen und des Xiamen Ocean Research Institute (XORI) nahmen an der Konferenz teil.", "de")
+    names = org_names(record)
+    assert {"Stadtverwaltung von Xiamen", "Xiamen Ocean Research Institute"} <= names
+    assert not any(" und " in n for n in names)
+
+
+def test_polish_held_signing_object_first_signatories_and_locative_place():
+    record = extract(
+        "12 marca 2025 r. w Krakowie odbyła się ceremonia podpisania umowy o współpracy w dziedzinie turystyki. "
+        "Umowę podpisali Małopolska Organizacja Turystyczna oraz Urząd Miasta Xi'an.", "pl")
+    assert len(record.events) == 1
+    event = record.events[0]
+    assert (event.type, event.date, event.place) == ("signing", "2025-03-12", "Kraków")
+    assert role_facts(record) == {("Małopolska Organizacja Turystyczna", "signatory"), ("Urząd Miasta Xi'an", "signatory")}
+
+
+def test_polish_management_board_is_an_organization_head():
+    record = extract("Zarząd Portu Lotniczego Katowice podpisał porozumienie z partnerem z Chin 3 marca 2025 r.", "pl")
+    assert "Zarząd Portu Lotniczego Katowice" in org_names(record)
+
+
+def test_spanish_roles_attach_to_a_signing_told_only_by_its_verb():
+    record = extract(
+        "El 9 de enero de 2025, el Ayuntamiento de Valencia y el Gobierno Municipal de Qingdao firmaron un convenio "
+        "sobre puertos verdes. La ceremonia de firma fue organizada por la Cámara de Comercio de Valencia con el "
+        "apoyo de la Embajada de China en España. La Asociación Valenciana de Logística participó como socio. "
+        "El Sr. Pau Ferrer, concejal del Ayuntamiento de Valencia, pronunció un discurso.", "es")
+    assert "Embajada de China en España" in org_names(record)
+    assert role_facts(record) >= {
+        ("Cámara de Comercio de Valencia", "organizer"), ("Embajada de China en España", "supporter"),
+        ("Asociación Valenciana de Logística", "partner"), ("Ayuntamiento de Valencia", "signatory"),
+    }
+    person = next(p for p in record.persons if p.name == "Pau Ferrer")
+    assert (person.post, person.organization) == ("concejal", "Ayuntamiento de Valencia")
+
+
+def test_italian_lower_case_municipal_government():
+    record = extract("Il Governo municipale di Wuxi e il Comune di Torino hanno partecipato al forum.", "it")
+    assert {"Governo municipale di Wuxi", "Comune di Torino"} <= org_names(record)
+
+
+def test_chinese_forum_place_is_the_one_after_zai_not_a_city_in_the_title():
+    record = extract("成都与慕尼黑文化合作论坛举行\n\n3月4日,中德文化合作论坛在慕尼黑举行。论坛由慕尼黑文化协会主办。", "zh")
+    forum = next(e for e in record.events if e.type == "forum")
+    assert forum.place == "慕尼黑"
