@@ -122,7 +122,7 @@ def _kind_prefix(iri: str) -> str:
 def _resolve(store, merged: dict[str, dict[str, set]], argument: str) -> tuple[str, dict[str, set]]:
     """(name, {entity: literal terms}) for a surface name, or for an entity IRI (its preferred name)."""
     if argument.startswith(("http://", "https://", "urn:")):
-        rows = store.select(PREFIXES + f"SELECT ?l (LANG(?l) AS ?lang) WHERE {{ ?e skos:prefLabel|schema:name ?l }}",
+        rows = store.select(PREFIXES + "SELECT ?l (LANG(?l) AS ?lang) WHERE { ?e skos:prefLabel|schema:name ?l }",
                             e=argument)
         names = sorted((r["lang"] != "en", r["l"]) for r in rows if argument in merged.get(norm(r["l"]), {}))
         if not names:
