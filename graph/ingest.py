@@ -4,8 +4,10 @@ Documents are read one at a time (``extract.sources.read_sources`` streams files
 and extracted in a process pool: each worker builds its spaCy pipelines once
 (``extract.pipeline.build_nlp`` is cached per process) and returns plain
 ``ExtractionRecord`` dataclasses with their content hash. At most
-``workers * IN_FLIGHT_PER_WORKER`` documents are in flight and at most one batch
-of records waits to be written, so memory stays bounded whatever the corpus size.
+``max(workers * IN_FLIGHT_PER_WORKER, batch_size)`` documents are in flight and at
+most one batch of records waits to be written, so memory stays bounded whatever
+the corpus size; a batch worth in flight keeps the workers extracting while this
+process writes the previous batch (the write is serial).
 
 Records are written ``batch_size`` at a time through the store's
 ``ingest_records`` (identity re-resolution and merge graph, the same code for the
@@ -84,7 +86,7 @@ def ingest_paths(store, *, record_paths: Iterable[Path] = (), document_paths: It
     stored = stored_hashes(store)
     batch: list[ExtractionRecord] = []
     for outcome in _outcomes(record_paths, document_paths, workers=workers, languages=languages,
-                             max_bytes=max_bytes):
+                             max_bytes=max_bytes, batch_size=batch_size):
         if outcome.error is not None:
             report.failed.append((outcome.where, outcome.error))
         elif stored.get(outcome.record.id) == outcome.hash:
@@ -137,7 +139,8 @@ def _write(store, batch: list[ExtractionRecord], report: IngestReport) -> None:
     report.batches += 1
 
 
-def _outcomes(record_paths, document_paths, *, workers: int, languages, max_bytes: int) -> Iterator[_Outcome]:
+def _outcomes(record_paths, document_paths, *, workers: int, languages, max_bytes: int,
+              batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[_Outcome]:
     yield from _records(record_paths)
     sources = _sources(document_paths, max_bytes)
     if workers <= 1:
@@ -151,7 +154,7 @@ def _outcomes(record_paths, document_paths, *, workers: int, languages, max_byte
             for source in sources:
                 pending.append(pool.submit(extract_one, source, languages) if not isinstance(source, _Outcome)
                                else source)
-                if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                if len(pending) >= max(workers * IN_FLIGHT_PER_WORKER, batch_size):
                     yield _result(pending.popleft())
             while pending:
                 yield _result(pending.popleft())
