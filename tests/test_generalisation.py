@@ -147,3 +147,23 @@ def test_chinese_forum_place_is_the_one_after_zai_not_a_city_in_the_title():
     record = extract("成都与慕尼黑文化合作论坛举行\n\n3月4日,中德文化合作论坛在慕尼黑举行。论坛由慕尼黑文化协会主办。", "zh")
     forum = next(e for e in record.events if e.type == "forum")
     assert forum.place == "慕尼黑"
+
+
+def test_post_of_a_city_speaks_for_that_citys_government():
+    record = extract(
+        "The Danube Logistics Summit was held in Vienna on May 6, 2025. The summit was hosted by the Vienna City "
+        "Government and the Chongqing Municipal Government. Mr. Zhao Ming, Vice Mayor of Chongqing, delivered a speech.",
+        "en")
+    person = next(p for p in record.persons if p.name == "Zhao Ming")
+    assert (person.post, person.organization) == ("Vice Mayor of Chongqing", "Chongqing Municipal Government")
+    assert ("Chongqing Municipal Government", "speaker") in role_facts(record)
+
+
+@pytest.mark.parametrize("lang,text,expected", [
+    ("pl", "Współpraca obejmuje energetykę, logistykę i transport.", {"energy", "logistics", "transportation"}),
+    ("fr", "Le programme concerne les villes intelligentes et la logistique.", {"smart cities", "logistics"}),
+    ("de", "Im Mittelpunkt standen Häfen und Logistik.", {"ports", "logistics"}),
+    ("it", "I temi principali sono stati la finanza verde e il riciclo delle risorse.", {"green finance", "resource recycling"}),
+], ids=["pl", "fr", "de", "it"])
+def test_sector_lists_after_a_verb_of_scope_and_inflected_forms(lang, text, expected):
+    assert set(extract(text, lang).sectors) == expected

@@ -89,8 +89,24 @@ def latin_persons(doc: Doc, text: str, lang: str, noise) -> list[tuple[str, str 
                 start += len(name.split(" ")[0]) + 1  # "Intervino Carmen López": a verb opened the sentence
                 name = text[start:end]
             seen.update(range(start, end))
-            found.append((name, m.groupdict().get("post"), organization, start, end))
+            post = m.groupdict().get("post")
+            if post and organization is None and m.end() > m.end("name"):
+                place_gov = _place_government(doc, text, m.end())
+                if place_gov is not None:  # "Deputy Mayor of Wuhan" speaks for Wuhan Municipal Government
+                    organization, place = place_gov
+                    post = text[m.start("post"):m.end()] + place
+            found.append((name, post, organization, start, end))
     return found
+
+
+def _place_government(doc: Doc, text: str, pos: int) -> tuple[str, str] | None:
+    """(government, place) when a place name stands at ``pos`` and a government of the text carries it."""
+    word = re.match(rf"{CAP_WORD}", text[pos:])
+    if word is None or not any(span.start_char == pos for span in doc.spans.get(ATTRS.places, [])):
+        return None
+    place = word.group()
+    governments = [o.name for o in doc._.get(ATTRS.orgs) or [] if o.kind == "government" and place in o.name.split()]
+    return (governments[0], place) if len(governments) == 1 else None
 
 
 @lru_cache(maxsize=None)
