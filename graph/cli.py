@@ -347,14 +347,12 @@ def remove(ctx: click.Context, doc_id: str) -> None:
 @_user_errors
 def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     """Serve the browse UI and the SPARQL endpoint (waitress)."""
-    import waitress
-    from server import create_app
+    import server
 
     settings = dict(_settings(ctx))
     settings.update({k: v for k, v in {"host": host, "port": port}.items() if v is not None})
-    app = create_app(settings)
     click.echo(f"serving {settings['store']} on http://{settings['host']}:{settings['port']}/", err=True)
-    waitress.serve(app, host=settings["host"], port=settings["port"], threads=max(2, settings["workers"] * 2))
+    server.serve(settings)
 
 
 from graph import cli_analysis  # noqa: E402  (registers `partners` and `match` on the group)

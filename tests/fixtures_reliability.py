@@ -224,23 +224,16 @@ class MutatedRun:
         return failed_lines(self.process.stdout)
 
 
-# A fixture imported into several test modules is a separate fixture in each (pytest keys fixtures by
-# the module that holds them), so a session scope alone would rebuild these per module: cache them here.
-_SESSION: dict[str, object] = {}
-
-
 @pytest.fixture(scope="session")
 def mutated_run(tmp_path_factory) -> MutatedRun:
     """Write the mutated corpus (with the 50 MB file) and ingest every file in one CLI run (once per session)."""
-    if "mutated_run" not in _SESSION:
-        root = tmp_path_factory.mktemp("mutated")
-        mutants = write_mutants(root / "docs")
-        store = root / "store"
-        started = time.monotonic()
-        process = run_cli(store, "ingest", *(str(m.path) for m in mutants), timeout=600)
-        _SESSION["mutated_run"] = MutatedRun(mutants, store, process, time.monotonic() - started)
-        (root / "docs" / "huge_50mb.txt").unlink(missing_ok=True)  # 50 MB less in /tmp for the rest of the run
-    return _SESSION["mutated_run"]
+    root = tmp_path_factory.mktemp("mutated")
+    mutants = write_mutants(root / "docs")
+    store = root / "store"
+    started = time.monotonic()
+    process = run_cli(store, "ingest", *(str(m.path) for m in mutants), timeout=600)
+    (root / "docs" / "huge_50mb.txt").unlink(missing_ok=True)  # 50 MB less in /tmp for the rest of the run
+    return MutatedRun(mutants, store, process, time.monotonic() - started)
 
 
 @pytest.fixture(scope="session")
@@ -248,9 +241,5 @@ def hostile_server(mutated_run) -> Iterator[str]:
     """Base URL of a read-only live server over the mutated corpus' store (one per session)."""
     from tests.fixtures_server import start_server
 
-    if "hostile_server" in _SESSION:
-        yield _SESSION["hostile_server"]
-        return
     for server in start_server({"store": str(mutated_run.store), "query_timeout": 10.0}):
-        _SESSION["hostile_server"] = server.url
         yield server.url

@@ -114,10 +114,6 @@ def test_cq1_cecco_and_taicang_government_are_one_node_across_languages(answer, 
         assert {row["docId"] for row in rows if row["org"] in nodes} == set(TAICANG_REPORTS)
 
 
-@pytest.mark.xfail(reason="graph/merge.py keeps the Polish 'Centrum Międzynarodowej Współpracy "
-                          "Gospodarczo-Technologicznej ...' apart from the English/German CIETC node "
-                          "(no shared name or acronym); the gold treats them as one organization",
-                   strict=False)
 def test_cq1_exactly_three_host_organizations(answer):
     assert len({row["org"] for row in answer("cq01")}) == 3
 

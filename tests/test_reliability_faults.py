@@ -24,8 +24,7 @@ from graph.errors import StoreError
 from graph.iris import doc_graph_iri
 from graph.ingest import DEFAULT_BATCH_SIZE
 from graph.store import WRITE_BATCH, open_store
-from tests.fixtures_reliability import (clone_records, dataset_graphs, mutated_run, reliability_figures,  # noqa: F401
-                                        run_cli, start_cli)
+from tests.fixtures_reliability import clone_records, dataset_graphs, run_cli, start_cli
 
 pytestmark = [pytest.mark.reliability, pytest.mark.timeout(400)]
 

@@ -23,8 +23,7 @@ from extract.errors import DocumentError
 from graph.iris import doc_graph_iri, doc_iri
 from graph.settings import resolve_settings
 from graph.store import open_store
-from tests.fixtures_reliability import (assert_inert_html, hostile_server, mutated_run,  # noqa: F401
-                                        reliability_figures, run_cli)
+from tests.fixtures_reliability import assert_inert_html, run_cli
 from tests.reliability_corpus import HOSTILE_STEM, corpus_sources
 
 pytestmark = [pytest.mark.reliability, pytest.mark.timeout(400)]
@@ -116,8 +115,6 @@ def test_hostile_document_pages_show_markup_as_text(hostile_server, mutated_run,
     assert "&lt;script&gt;alert" in page and "&lt;iframe" in page, "the document page shows the markup as text"
 
 
-@pytest.mark.xfail(strict=True, reason="percent-encoded entity IRIs do not resolve: web/sparql.py:entity rebuilds the "
-                                       "IRI from the decoded path and 404s on the decoded space/quote")
 def test_hostile_document_iri_resolves_as_linked_data(hostile_server, reliability_figures):
     doc = doc_iri(BASE, HOSTILE_STEM)
     response = requests.get(hostile_server + "/id/" + doc.split("/id/", 1)[1], headers={"Accept": "text/turtle"},

@@ -24,8 +24,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from tests.fixtures_reliability import (FIGURES, REPORT_PATH, assert_inert_html, hostile_server,  # noqa: F401
-                                        mutated_run, reliability_figures)
+from tests.fixtures_reliability import FIGURES, REPORT_PATH, assert_inert_html
 from tests.fixtures_server import LiveServer, start_server
 
 pytestmark = [pytest.mark.reliability, pytest.mark.timeout(300)]
