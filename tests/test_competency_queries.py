@@ -306,9 +306,9 @@ def test_cq8_returns_the_evidence_sentence_when_the_record_has_text(store):
 
 def test_queries_follow_the_parameter_in_their_values_line(gold_store, labels):
     """Label matching, not IRIs: the same query answers for another organization or sector."""
-    rows = gold_store.select(load_query("cq06").replace('VALUES ?focusName { "cecco" }', 'VALUES ?focusName { "mee" }'))
+    rows = gold_store.select(load_query("cq06").replace('VALUES ?focusAcronym { "CECCO" }', 'VALUES ?focusAcronym { "MEE" }'))
     assert {"Ministry of Ecology and Environment", "Ministerium für Ökologie und Umwelt",
             "Ministerstwo Ekologii i Środowiska"} <= {row["name"] for row in rows}
-    rows = gold_store.select(load_query("cq08").replace('VALUES ?sectorName { "energy" }',
-                                                        'VALUES ?sectorName { "transport" }'))
+    rows = gold_store.select(load_query("cq08").replace('VALUES ?topLabel { "energy"@en }',
+                                                        'VALUES ?topLabel { "transportation"@en }'))
     assert {row["sectorLabel"] for row in rows} == {"transportation", "mobility", "logistics", "fuel cell vehicles"}
