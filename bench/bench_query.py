@@ -139,7 +139,7 @@ def main() -> None:
     parser.add_argument("--cap", type=float, default=10.0, help="seconds one run of a query may take (any store)")
     parser.add_argument("--budget", type=float, default=5.0, help="seconds of repeats per query and store at most")
     args = parser.parse_args()
-    orgs = args.orgs or ORGS_PER_100K * (10 if args.large else 1)
+    orgs = args.orgs or (ORGS_PER_100K * 105 // 10 if args.large else ORGS_PER_100K)  # --large: 1M+
 
     with tempfile.TemporaryDirectory(prefix="sinoeu-bench-query-") as tmp:
         tmp = Path(tmp)
