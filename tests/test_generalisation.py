@@ -167,3 +167,18 @@ def test_post_of_a_city_speaks_for_that_citys_government():
 ], ids=["pl", "fr", "de", "it"])
 def test_sector_lists_after_a_verb_of_scope_and_inflected_forms(lang, text, expected):
     assert set(extract(text, lang).sectors) == expected
+
+
+def test_french_project_name_stops_at_the_verb_of_its_sentence():
+    record = extract("Le 2 avril 2025, l'inauguration du projet pilote de chauffage urbain Grenoble-Harbin s'est tenue à "
+                     "Grenoble. Le projet pilote concerne l'énergie.", "fr")
+    assert [p.name for p in record.projects] == ["projet pilote de chauffage urbain Grenoble-Harbin"]
+
+
+@pytest.mark.parametrize("surface,expected", [
+    ("W spotkaniu uczestniczył dyrektor Małopolskiej Agencji Rozwoju Regionalnego.", "Małopolska Agencja Rozwoju Regionalnego"),
+    ("W spotkaniu wzięli udział studenci Uniwersytetu Gdańskiego.", "Uniwersytet Gdański"),
+    ("Porozumienie podpisał przedstawiciel Zarządu Morskiego Portu Gdynia.", "Zarząd Morskiego Portu Gdynia"),
+], ids=["adjective-before", "adjective-after", "genitive-complement-kept"])
+def test_polish_agreeing_adjectives_go_to_the_nominative_with_their_head(surface, expected):
+    assert expected in org_names(extract(surface, "pl"))

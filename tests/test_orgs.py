@@ -34,7 +34,7 @@ CASES = [
     ("pl", "Umowę podpisali przedstawiciele Urzędu Miasta Gdańska oraz Polskiej Agencji Inwestycji i Handlu (PAIH). "
            "W spotkaniu uczestniczyli także urzędnicy Ministerstwa Klimatu i Środowiska oraz rządu prowincji Zhejiang.",
      {"Urząd Miasta Gdańska": (None, None, "government"),
-      "Polskiej Agencji Inwestycji i Handlu": ("PAIH", None, None),
+      "Polska Agencja Inwestycji i Handlu": ("PAIH", "PL", None),
       "Ministerstwo Klimatu i Środowiska": (None, None, "government"),
       "rząd prowincji Zhejiang": (None, "CN", "government")}),
     ("it", "Il Ministero dell'Ambiente e della Sicurezza Energetica (MASE) e la Camera di Commercio Italo-Cinese "

@@ -70,6 +70,8 @@ def nominative(surface: str, res: dict) -> str:
         surface = ELIDED_RE.sub("", surface, count=1)
     if res.get("head_genders"):
         surface = _adjective_nominative(surface, res)
+    if res.get("agreeing_adjectives"):
+        surface = _agreeing_nominative(surface, res)
     first, _, rest = surface.partition(" ")
     table = res.get("head_inflections", {})
     base = table.get(first)
@@ -82,6 +84,51 @@ def nominative(surface: str, res: dict) -> str:
 
 
 ADJECTIVE_ENDINGS = {"m": "er", "f": "e", "n": "es"}
+# Polish genitive adjective endings -> nominative by gender (Polskiej -> Polska, Łódzkiego -> Łódzki, Generalnego -> Generalny)
+SLAVIC_ADJECTIVES = (("kiego", {"f": "ka", "m": "ki", "n": "kie"}), ("giego", {"f": "ga", "m": "gi", "n": "gie"}),
+                     ("kiej", {"f": "ka", "m": "ki", "n": "kie"}), ("giej", {"f": "ga", "m": "gi", "n": "gie"}),
+                     ("ego", {"f": "a", "m": "y", "n": "e"}), ("ej", {"f": "a", "m": "y", "n": "e"}))
+
+
+def _slavic_adjective(word: str, gender: str) -> str | None:
+    if not word[:1].isupper() or is_acronym(word):
+        return None
+    for ending, forms in SLAVIC_ADJECTIVES:
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            return word[:-len(ending)] + forms[gender]
+    return None
+
+
+def _agreeing_nominative(surface: str, res: dict) -> str:
+    """An inflected head noun and the adjectives agreeing with it, in the nominative (Polish).
+
+    "Polskiej Agencji Inwestycji" -> "Polska Agencja Inwestycji", "Uniwersytetu Łódzkiego" ->
+    "Uniwersytet Łódzki"; an adjective after the head that opens a genitive complement ("Zarządu
+    Morskiego Portu Gdańsk") stays.
+    """
+    words = surface.split(" ")
+    table = res.get("head_inflections", {})
+    h = next((i for i, w in enumerate(words[:3]) if w in table and table[w] != w), None)
+    if h is None:
+        return surface
+    head = table[words[h]]
+    gender = "f" if head.endswith("a") else "n" if head.endswith(("o", "e", "um")) else "m"
+    out = list(words)
+    out[h] = head
+    i = h - 1
+    while i >= 0 and (adj := _slavic_adjective(words[i], gender)):
+        out[i] = adj
+        i -= 1
+    if i >= 0:  # something else leads: not a name starting with agreeing adjectives
+        return surface
+    j = h + 1
+    while j < len(words) and (adj := _slavic_adjective(words[j], gender)):
+        following = words[j + 1] if j + 1 < len(words) else ""
+        if following[:1].isupper() and not is_acronym(following) and not _slavic_adjective(following, gender):
+            break  # "Zarządu Morskiego Portu": the adjective belongs to the next noun
+        out[j] = adj
+        j += 1
+    return " ".join(out)
 
 
 def _adjective_nominative(surface: str, res: dict) -> str:
