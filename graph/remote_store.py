@@ -109,7 +109,7 @@ class RemoteStore(GraphStore):
         if base_iri:
             sparql = f"BASE <{base_iri}>\n{sparql}"
         params: list[tuple[str, str]] = [("query", sparql)]
-        params += [("default-graph-uri", _iri(g)) for g in default_graph or []]
+        params += [("default-graph-uri", _iri(g)) for g in default_graph or [] if not isinstance(g, DefaultGraph)]
         params += [("named-graph-uri", _iri(g)) for g in named_graphs or []]
         if default_graph is None and named_graphs is None and union_default_graph:
             params.append(("union-default-graph", ""))
