@@ -182,3 +182,23 @@ def test_french_project_name_stops_at_the_verb_of_its_sentence():
 ], ids=["adjective-before", "adjective-after", "genitive-complement-kept"])
 def test_polish_agreeing_adjectives_go_to_the_nominative_with_their_head(surface, expected):
     assert expected in org_names(extract(surface, "pl"))
+
+
+def test_post_before_a_defined_name_is_not_part_of_it():
+    record = extract("The workshop was chaired by Ms. Ines Brandt, Head of the Baltic Offshore Wind Institute (BOWI).", "en")
+    assert "Baltic Offshore Wind Institute" in org_names(record)
+    assert not any(n.startswith("Head of") for n in org_names(record))
+
+
+def test_hyphenated_words_count_in_exact_initials_and_a_brand_after_a_full_name_splits():
+    record = extract("Il convegno è stato promosso da Città di Bari e Camera di Commercio Italo-Tedesca (CCIT). "
+                     "Alla fine Città di Bari e ENI Plenitude hanno firmato un accordo il 4 marzo 2025.", "it")
+    names = org_names(record)
+    assert {"Città di Bari", "Camera di Commercio Italo-Tedesca", "ENI Plenitude"} <= names
+    assert not any(" e " in n for n in names)
+
+
+def test_german_city_as_a_body_stadt_x():
+    record = extract("Das Treffen wurde von der Stadt Dresden und der Wuhan Trade Association ausgerichtet.", "de")
+    city = next(o for o in record.organizations if o.name == "Stadt Dresden")
+    assert (city.kind, city.country) == ("government", "DE")

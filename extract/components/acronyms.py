@@ -170,8 +170,9 @@ def long_form(phrase: list[Word], acronym: str, res: dict) -> list[Word]:
         tail = phrase[start:]
         while tail and (tail[0].text in articles or tail[0].text in connectors):
             tail = tail[1:]
-        if tail and [w.initial for w in tail if w.text not in connectors] == letters:
-            return tail
+        content = [w for w in tail if w.text not in connectors]
+        if tail and letters in ([w.initial for w in content], [p[:1].lower() for w in content for p in w.text.split("-") if p]):
+            return tail  # "Camera di Commercio Italo-Cinese (CCIC)": hyphenated parts may count
     for start in starts:
         tail = phrase[start:]
         while tail and (tail[0].text in articles or tail[0].text in connectors):

@@ -20,7 +20,7 @@ mention and skips everything inside noise.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from spacy.language import Language
@@ -246,6 +246,8 @@ def split_coordination(words: list[Word], res: dict) -> list[list[Word]]:
         left_ok = left_ok or len(right) < len(words) - i - 1  # "A and the B": an article starts a new name
         if left_ok and (qualifies(right, res) or (len(right) == 1 and is_acronym(right[0].text))):
             return [left] + split_coordination(right, res)
+        if qualifies(left, res) and is_acronym(right[0].text) and len(right) <= 3:
+            return [left, right]  # "Città di Torino e BYD Europe": a brand name after a full name
     return [words]
 
 
@@ -307,7 +309,8 @@ def latin_candidates(text: str, lang: str, noise, definitions) -> list[Candidate
     out = [c for c in out if not any(c.start < d.long_start < c.end < d.long_end for d in definitions)]  # "Wuhan et la Plateforme"
     used = {(c.start, c.acronym) for c in out}
     for d in definitions:
-        if (d.long_start, d.acronym) in used or overlaps_noise(noise, d.long_start, d.acr_end):
+        if (d.long_start, d.acronym) in used or overlaps_noise(noise, d.long_start, d.acr_end) \
+                or any(c.acronym == d.acronym and c.end == d.long_end for c in out):  # defined without a leading post
             continue
         long_words = latin_words(text[d.long_start:d.long_end])
         if any(is_head(w.text, res) for w in long_words) or _reused(text, d):
@@ -470,6 +473,7 @@ def _part_candidates(text, part, res, countries, place_names, non_org, defs_by_p
             definition = defs_by_paren.get(inner.start(1))
     out: list[Candidate] = []
     if definition is not None:
+        definition = _without_leading_post(text, part, definition, res)
         long_surface = text[definition.long_start:definition.long_end]
         cand = Candidate(nominative(long_surface, res), definition.long_start, definition.long_end,
                          acronym=definition.acronym, strength=3)
@@ -517,6 +521,17 @@ def _part_candidates(text, part, res, countries, place_names, non_org, defs_by_p
             and surface.title() not in place_names:  # a dateline city ("LYON, March 12 --") is a place
         return [Candidate(surface, start, end, acronym=surface, strength=1)]
     return out
+
+
+def _without_leading_post(text: str, part: list[Word], definition, res: dict):
+    """The definition without a leading post ("Director of the X Institute (XI)" defines "X Institute")."""
+    long_words = [w for w in part if definition.long_start <= w.start and w.end <= definition.long_end]
+    if len(long_words) < 3 or not _leading_people(long_words[:1], res):
+        return definition
+    tail = best_tail(long_words, res)
+    if tail is long_words or not qualifies(tail, res):
+        return definition
+    return replace(definition, long_start=tail[0].start)
 
 
 def _phrase_candidate(text: str, words: list[Word], res: dict) -> Candidate:
