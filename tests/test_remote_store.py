@@ -175,3 +175,10 @@ def test_writes_without_an_update_url_say_what_to_pass(oxigraph, gold_records):
 def test_wrong_endpoint_path_is_a_store_error(oxigraph):
     with pytest.raises(StoreError, match="HTTP 404"):
         open_store(f"{oxigraph}/nothing-here").count_triples()
+
+
+def test_refresh_identity_reads_the_merge_graph_back_unchanged(remote_gold, gold_store):
+    _, remote = remote_gold
+    before = remote.count_triples()
+    assert remote.refresh_identity() is False  # the merge graph read over HTTP equals the one built
+    assert remote.count_triples() == before == gold_store.count_triples()
