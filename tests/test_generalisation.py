@@ -202,3 +202,11 @@ def test_german_city_as_a_body_stadt_x():
     record = extract("Das Treffen wurde von der Stadt Dresden und der Wuhan Trade Association ausgerichtet.", "de")
     city = next(o for o in record.organizations if o.name == "Stadt Dresden")
     assert (city.kind, city.country) == ("government", "DE")
+
+
+def test_french_name_with_lower_case_words_up_to_its_place():
+    record = extract("La session a été animée par Mme Li Na, directrice de l'Agence de développement économique de "
+                     "Suzhou. Le Centre de recherche sur les matériaux de Grenoble a participé.", "fr")
+    names = org_names(record)
+    assert "Agence de développement économique de Suzhou" in names
+    assert "Centre de recherche sur les matériaux de Grenoble" in names
