@@ -77,7 +77,11 @@ def _child(call, repeats: int, conn) -> None:
     remote._sessions = remote.threading.local()  # no HTTP connection shared with the parent
     for _ in range(repeats + 1):
         start = time.perf_counter()
-        rows = call()
+        try:
+            rows = call()
+        except Exception as error:  # noqa: BLE001 - an engine's failure is a result to print, not a crash
+            conn.send((None, f"{type(error).__name__}"))
+            return
         conn.send((time.perf_counter() - start, rows))
 
 
@@ -96,6 +100,8 @@ def measure(call, repeats: int, cap: float, budget: float):
             if not parent.poll(cap):
                 return None
             elapsed, rows = parent.recv()
+            if elapsed is None:
+                return rows  # the engine raised: its error name
             times.append(elapsed)
             if len(times) > 3 and sum(times[1:]) > budget:
                 break
@@ -180,10 +186,12 @@ def main() -> None:
             capped = f"> {args.cap:g}s".rjust(9)
 
             def cells(result) -> str:
+                if isinstance(result, str):
+                    return f"{'error:':>9} {result[:9]:>9}"
                 return f"{fmt(result[0])} {fmt(result[1])}" if result else f"{capped} {capped}"
 
             def ratio(result, base) -> str:
-                if base is None:
+                if not isinstance(base, tuple) or isinstance(result, str):
                     return "      ?"
                 return f"{result[0] / base[0]:6.1f}x" if result else f"> {args.cap / base[0]:4.0f}x"
 
@@ -196,7 +204,7 @@ def main() -> None:
                 srv = measure(lambda: run(remote), args.repeats, args.cap, args.budget)
                 rdf = (measure(lambda: len(list(dataset.query(queries()[name]))), args.repeats, args.cap, args.budget)
                        if name in queries() else "n/a")
-                rows = next((r[2] for r in (emb, srv) if r), "?")
+                rows = next((r[2] for r in (emb, srv) if isinstance(r, tuple)), "?")
                 rdf_cells = f"{'n/a':>9} {'n/a':>9}" if rdf == "n/a" else cells(rdf)
                 print(f"{name:34} {rows:>6} {cells(emb)} {cells(srv)} {rdf_cells}  {ratio(srv, emb)} "
                       f"{'    n/a' if rdf == 'n/a' else ratio(rdf, emb)}", flush=True)
