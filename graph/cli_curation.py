@@ -234,9 +234,14 @@ def remove_override(store, name_a: str, name_b: str) -> dict:
 
 
 # --- click ------------------------------------------------------------------------------------------------
-def _run(function):
+def _with_store(ctx: click.Context, function, *args, read_only: bool, **kwargs):
+    """Open the store, return ``function(store, *args, **kwargs)``, close it; user errors become click errors."""
     try:
-        return function()
+        store = _open_store(ctx, read_only=read_only)
+        try:
+            return function(store, *args, **kwargs)
+        finally:
+            store.close()
     except SinoeuError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -250,13 +255,7 @@ def register(group: click.Group) -> None:
     @click.pass_context
     def merges_command(ctx: click.Context, entity: str | None, as_json: bool) -> None:
         """List merge decisions: resulting entity, merged names, rule and key, documents."""
-        def work():
-            store = _open_store(ctx, read_only=True)
-            try:
-                return merge_decisions(store, entity)
-            finally:
-                store.close()
-        items = _run(work)
+        items = _with_store(ctx, merge_decisions, entity, read_only=True)
         if as_json:
             click.echo(json.dumps(items, ensure_ascii=False, indent=2))
             return
@@ -279,13 +278,7 @@ def register(group: click.Group) -> None:
     @click.pass_context
     def unmerge_command(ctx: click.Context, name_a: str, name_b: str, by: str | None, as_json: bool) -> None:
         """Record that NAME_A and NAME_B (names or entity IRIs) are different things, and re-resolve."""
-        def work():
-            store = _open_store(ctx, read_only=False)
-            try:
-                return unmerge(store, name_a, name_b, creator=by or getpass.getuser())
-            finally:
-                store.close()
-        result = _run(work)
+        result = _with_store(ctx, unmerge, name_a, name_b, creator=by or getpass.getuser(), read_only=False)
         if as_json:
             click.echo(json.dumps(result, ensure_ascii=False, indent=2))
             return
@@ -307,13 +300,7 @@ def register(group: click.Group) -> None:
     @click.pass_context
     def list_command(ctx: click.Context, as_json: bool) -> None:
         """List the overrides of the curation graph."""
-        def work():
-            store = _open_store(ctx, read_only=True)
-            try:
-                return [_public(item) for item in overrides(store)]
-            finally:
-                store.close()
-        items = _run(work)
+        items = [_public(item) for item in _with_store(ctx, overrides, read_only=True)]
         if as_json:
             click.echo(json.dumps(items, ensure_ascii=False, indent=2))
             return
@@ -330,13 +317,7 @@ def register(group: click.Group) -> None:
     @click.pass_context
     def remove_command(ctx: click.Context, name_a: str, name_b: str, as_json: bool) -> None:
         """Drop the override between NAME_A and NAME_B and re-resolve identity."""
-        def work():
-            store = _open_store(ctx, read_only=False)
-            try:
-                return remove_override(store, name_a, name_b)
-            finally:
-                store.close()
-        result = _run(work)
+        result = _with_store(ctx, remove_override, name_a, name_b, read_only=False)
         if as_json:
             click.echo(json.dumps(result, ensure_ascii=False, indent=2))
             return
