@@ -210,3 +210,32 @@ def test_french_name_with_lower_case_words_up_to_its_place():
     names = org_names(record)
     assert "Agence de développement économique de Suzhou" in names
     assert "Centre de recherche sur les matériaux de Grenoble" in names
+
+
+def test_french_elided_article_starts_a_new_name_and_apostrophes_stay_inside_places():
+    record = extract(
+        "Le 5 mai 2025, la cérémonie de signature s'est tenue à Dunkerque. La cérémonie a été organisée conjointement "
+        "par le gouvernement municipal de Lu'an, la Communauté Urbaine de Dunkerque et l'Agence de développement "
+        "portuaire de Dunkerque.", "fr")
+    expected = {"gouvernement municipal de Lu'an", "Communauté Urbaine de Dunkerque",
+                "Agence de développement portuaire de Dunkerque"}
+    assert org_names(record) == expected
+    assert role_facts(record) == {(name, "co-organizer") for name in expected}
+
+
+def test_french_place_with_apostrophe_then_elided_name_with_a_translated_acronym():
+    record = extract(
+        "Le 6 mai 2025, un protocole a été signé entre la Région Sud, le gouvernement municipal de Tai'an "
+        "et l'Institut polytechnique de la Côte d'Azur (IPCA).", "fr")
+    assert {(o.name, o.acronym) for o in record.organizations} == {
+        ("Région Sud", None), ("gouvernement municipal de Tai'an", None), ("Institut polytechnique de la Côte d'Azur", "IPCA")}
+
+
+def test_italian_elided_article_splits_and_l_aquila_stays_whole():
+    record = extract("Il 7 maggio 2025 è stato firmato un accordo tra il Comune di Pescara e l'Università di L'Aquila.", "it")
+    assert org_names(record) == {"Comune di Pescara", "Università di L'Aquila"}
+
+
+def test_english_possessive_owner_is_still_dropped():
+    record = extract("On 9 May 2025, Norway's Ministry of Trade and the Bergen Port Authority signed an agreement.", "en")
+    assert org_names(record) == {"Ministry of Trade", "Bergen Port Authority"}

@@ -266,11 +266,15 @@ def find_acronym_definitions(text: str, lang: str, noise: list[tuple[int, int, s
             if extended is not None:
                 out.append(AcronymDefinition(acronym, extended[0].start, extended[-1].end, m.start(1), m.end(1)))
                 continue
-        if index is None:
+        headless = index is not None and not initials_match(words, acronym) \
+            and not any(ELIDED_RE.sub("", w.text, count=1) in head_set(res) for w in words)  # "l'Université ... du Nord-Ouest (NPU)"
+        if index is None or headless:
             translated = translated_long_form(text, all_words, before, res)
             if translated is not None:
                 out.append(AcronymDefinition(acronym, translated[0].start, translated[-1].end, m.start(1), m.end(1)))
-            continue
+                continue
+            if index is None:
+                continue
         phrase = phrases[index]
         start = words[0].start
         parts = acronym.split("-")

@@ -244,6 +244,8 @@ def split_coordination(words: list[Word], res: dict) -> list[list[Word]]:
             continue
         left_ok = qualifies(left, res) or (len(left) == 1 and is_acronym(left[0].text)) or is_head(left[-1].text, res)
         left_ok = left_ok or len(right) < len(words) - i - 1  # "A and the B": an article starts a new name
+        if ELIDED_CAPITAL_RE.match(right[0].text):  # "A et l'Agence ...", "A e dell'Istituto": an elided article starts a new name
+            return [left] + split_coordination(right, res)
         if left_ok and (qualifies(right, res) or (len(right) == 1 and is_acronym(right[0].text))):
             return [left] + split_coordination(right, res)
         if qualifies(left, res) and is_acronym(right[0].text) and len(right) <= 3:
