@@ -239,3 +239,17 @@ def test_italian_elided_article_splits_and_l_aquila_stays_whole():
 def test_english_possessive_owner_is_still_dropped():
     record = extract("On 9 May 2025, Norway's Ministry of Trade and the Bergen Port Authority signed an agreement.", "en")
     assert org_names(record) == {"Ministry of Trade", "Bergen Port Authority"}
+
+
+def test_german_hyphen_ellipsis_genitive_hyphen_compound_and_inverted_attendance():
+    record = extract(
+        "Am 12. Juni 2025 wurde in Bremen ein Kooperationsabkommen unterzeichnet. Die Handwerks- und Gewerbekammer Weser "
+        "und das Lehr- und Forschungszentrum Nordsee unterzeichneten das Abkommen. An der Feier nahmen neben Gästen aus "
+        "Ningbo auch Vertreter des Max-Planck-Instituts für Meeresbiologie (MPIMB) und der Gesellschaft für "
+        "Hafenlogistik (GHL) teil.", "de")
+    assert {(o.name, o.acronym) for o in record.organizations} == {
+        ("Handwerks- und Gewerbekammer Weser", None), ("Lehr- und Forschungszentrum Nordsee", None),
+        ("Max-Planck-Institut für Meeresbiologie", "MPIMB"), ("Gesellschaft für Hafenlogistik", "GHL")}
+    assert role_facts(record) == {
+        ("Handwerks- und Gewerbekammer Weser", "signatory"), ("Lehr- und Forschungszentrum Nordsee", "signatory"),
+        ("Max-Planck-Institut für Meeresbiologie", "attendee"), ("Gesellschaft für Hafenlogistik", "attendee")}

@@ -22,7 +22,8 @@ from extract.attrs import ATTRS, AcronymDefinition, doc_text, ensure_extensions,
 from extract.components.noise import overlaps_noise
 
 LETTER = "A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ"
-WORD_RE = re.compile(rf"[{LETTER}](?:[{LETTER}0-9&]|['’](?=[{LETTER}])|[-.](?=[{LETTER}0-9]))*(?:['’](?=\s))?")
+# a trailing hyphen is kept before "und"/"and": "Industrie- und Handelskammer" is one name (hyphen ellipsis)
+WORD_RE = re.compile(rf"[{LETTER}](?:[{LETTER}0-9&]|['’](?=[{LETTER}])|[-.](?=[{LETTER}0-9]))*(?:['’](?=\s)|-(?=[^\S\n]+(?:und|oder|and|or|et|e|y|i|oraz)[^\S\n]))?")
 ACRONYM_RE = re.compile(r"[(（]\s*([A-Z][A-Za-z0-9&.\-]{0,14}[A-Z0-9])\s*[)）]")
 HAN_RE = re.compile(r"[\u3400-\u9fff]")
 MAX_PHRASE_WORDS = 24

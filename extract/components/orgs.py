@@ -78,7 +78,8 @@ def nominative(surface: str, res: dict) -> str:
     if base is None and res.get("compound_heads"):
         for form, nom in table.items():
             if len(first) > len(form) and first.lower().endswith(form.lower()):
-                base = first[:-len(form)] + nom.lower()
+                joined = first[-len(form) - 1] == "-"  # "Fraunhofer-Instituts" -> "Fraunhofer-Institut"
+                base = first[:-len(form)] + (nom if joined else nom.lower())
                 break
     return f"{base} {rest}".strip() if base else surface
 
@@ -157,6 +158,8 @@ def is_head(word: str, res: dict) -> bool:
     word = ELIDED_RE.sub("", word, count=1) if ELIDED_RE.match(word) else word
     if word in head_set(res):
         return True
+    if "-" in word[1:-1] and word[:1].isupper():  # "Fraunhofer-Instituts", "Tsinghua-Universität"
+        return is_head(word.rsplit("-", 1)[1], res)
     if res.get("compound_heads") and word[:1].isupper():
         return bool(_compound_head_re(id(res), tuple(res.get("heads", []))).search(word))
     return False
@@ -174,8 +177,8 @@ def _segment(words: list[Word], res: dict) -> list[Word]:
     lower_heads = set(res.get("lower_heads", []))
     segment = []
     for w in words:
-        if not w.capitalised and w.text not in lower_heads:
-            break
+        if not w.capitalised and w.text not in lower_heads and not (segment and segment[-1].text.endswith("-")):
+            break  # "Industrie- und Handelskammer": the "und" of a hyphen ellipsis continues the segment
         segment.append(w)
     return segment
 
@@ -188,7 +191,8 @@ def qualifies(words: list[Word], res: dict) -> bool:
     if sum(w.capitalised or w.text in lower_heads for w in words) < 2:
         return False
     segment = _segment(words, res)
-    return any(is_head(w.text, res) for w in [words[0], words[-1], *words[1:2], *segment[-1:]])
+    second = words[2:3] if words[0].text.endswith("-") else words[1:2]  # "Industrie- und Handelskammer ..."
+    return any(is_head(w.text, res) for w in [words[0], words[-1], *second, *segment[-1:]])
 
 
 def _leading_people(words: list[Word], res: dict) -> bool:
@@ -216,7 +220,7 @@ def best_tail(words: list[Word], res: dict) -> list[Word]:
     connectors = connector_set(res)
     articles = set(res.get("articles", [])) | {"the"}
     for i, w in enumerate(words[:-1]):
-        if w.text in connectors and not w.capitalised:
+        if w.text in connectors and not w.capitalised and not (i and words[i - 1].text.endswith("-")):
             tail = words[i + 1:]
             while tail and (tail[0].text in articles or tail[0].text in connectors):
                 tail = tail[1:]
@@ -234,7 +238,7 @@ def split_coordination(words: list[Word], res: dict) -> list[list[Word]]:
     coordinators = set(res.get("coordinators", [])) | {"and", "&"}
     articles = set(res.get("articles", [])) | {"the"}
     for i, w in enumerate(words[1:-1], 1):
-        if w.text not in coordinators:
+        if w.text not in coordinators or words[i - 1].text.endswith("-"):  # "Forschungs- und Entwicklungszentrum"
             continue
         left, right = words[:i], words[i + 1:]
         connectors = connector_set(res)
