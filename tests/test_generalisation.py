@@ -253,3 +253,15 @@ def test_german_hyphen_ellipsis_genitive_hyphen_compound_and_inverted_attendance
     assert role_facts(record) == {
         ("Handwerks- und Gewerbekammer Weser", "signatory"), ("Lehr- und Forschungszentrum Nordsee", "signatory"),
         ("Max-Planck-Institut für Meeresbiologie", "attendee"), ("Gesellschaft für Hafenlogistik", "attendee")}
+
+
+def test_chinese_government_office_chain_and_a_bracketed_country_inside_a_company_name():
+    record = extract(
+        "2025年6月10日，中法绿色能源论坛在成都举行。论坛由成都市人民政府国际合作办公室和法国里昂大都会经济发展局联合主办。"
+        "博世（中国）投资有限公司和成都市新能源研究院代表出席论坛。", "zh")
+    assert org_names(record) == {"成都市人民政府国际合作办公室", "法国里昂大都会经济发展局", "博世（中国）投资有限公司", "成都市新能源研究院"}
+    assert role_facts(record) == {
+        ("成都市人民政府国际合作办公室", "co-host"), ("法国里昂大都会经济发展局", "co-host"),
+        ("博世（中国）投资有限公司", "attendee"), ("成都市新能源研究院", "attendee")}
+    ascii_brackets = extract("2025年6月11日，米其林(上海)轮胎有限公司与浙江大学在上海签署合作协议。", "zh")
+    assert org_names(ascii_brackets) == {"米其林(上海)轮胎有限公司", "浙江大学"}

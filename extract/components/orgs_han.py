@@ -52,8 +52,11 @@ def _atoms(text: str) -> list[tuple[str, int, int]]:
     exceptions = res.get("boundary_exceptions", {})
     not_after = res.get("boundary_not_after", {})
     atoms = []
+    inner_parens = _place_parens(text)
     for m in pattern.finditer(text):
         word, kind = m.group(), kinds[m.group()]
+        if m.start() in inner_parens:
+            continue
         if kind == "S" and any(text[:m.start()].endswith(b) for b in bad_before.get(word, [])):
             continue
         if kind == "S" and word == "部" and text[m.end():m.end() + 1] in ("分", "署", "门", "队", "件", "位"):
@@ -64,6 +67,18 @@ def _atoms(text: str) -> list[tuple[str, int, int]]:
             continue
         atoms.append((kind, m.start(), m.end()))
     return atoms
+
+
+@lru_cache(maxsize=None)
+def _place_paren_re() -> re.Pattern:
+    places = load_resource("zh", "places")
+    names = sorted(set(places.get("countries", {})) | set(places.get("chinese_places", [])), key=len, reverse=True)
+    return re.compile(rf"(?<=[{HAN}A-Za-z])([(（])(?:{'|'.join(map(re.escape, names))})([)）])(?=[{HAN}])")
+
+
+def _place_parens(text: str) -> set[int]:
+    """Positions of the brackets of a country or city inside a name ("西门子(中国)有限公司"), which do not end it."""
+    return {pos for m in _place_paren_re().finditer(text) for pos in (m.start(1), m.start(2))}
 
 
 def _regions(text: str) -> list[tuple[int, int, list[tuple[str, int, int]], str | None, str | None]]:
@@ -165,7 +180,8 @@ def _segment_candidate(text, start, end, suffixes, subunits, generic, before, af
     if last[1] - start < 2:
         return None
     cand = Candidate(name, start, end)
-    if text[last[1]:last[2]] in subunits and len(inside) > 1 and inside[-2][2] - start >= 3:
+    keeps_office = text[inside[-2][1]:inside[-2][2]] in res.get("subunit_keeping_parents", []) if len(inside) > 1 else False
+    if text[last[1]:last[2]] in subunits and len(inside) > 1 and inside[-2][2] - start >= 3 and not keeps_office:
         cand.name = text[start:inside[-2][2]]
         cand.aliases.append(name)
     soft = [m.end() for m in re.finditer("[与和及]", cand.name)]
