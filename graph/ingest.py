@@ -58,13 +58,6 @@ class IngestReport:
     def documents(self) -> int:
         return self.ok + self.skipped + len(self.failed)
 
-    def summary(self) -> str:
-        rate = self.documents / self.seconds if self.seconds else 0.0
-        return (f"documents ok: {self.ok}, skipped (already stored, same content hash): {self.skipped}, "
-                f"failed: {len(self.failed)}" + (f", re-resolved: {self.rewritten}" if self.rewritten else "")
-                + f"\nbatches written: {self.batches}; {self.documents} documents in {self.seconds:.1f} s "
-                f"({rate:.1f} documents/s)\ntriples: {self.triples}")
-
 
 @dataclass
 class _Outcome:
