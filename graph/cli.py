@@ -36,8 +36,9 @@ def _user_errors(command):
 
 
 @click.group()
-@click.option("--store", "store", default=None, metavar="DIR",
-              help="Store directory (env SINOEU_KG_STORE; default $XDG_DATA_HOME/sinoeu-kg/store).")
+@click.option("--store", "store", default=None, metavar="DIR|URL",
+              help="Store directory, or the URL of a SPARQL 1.1 query service (env SINOEU_KG_STORE; "
+                   "default $XDG_DATA_HOME/sinoeu-kg/store).")
 @click.option("--base-iri", default=None, help="Base IRI of minted entities (env SINOEU_KG_BASE_IRI).")
 @click.option("--update-url", default=None, metavar="URL",
               help="SPARQL 1.1 Update URL when --store is a query service URL (env SINOEU_KG_UPDATE_URL).")
