@@ -265,3 +265,29 @@ def test_chinese_government_office_chain_and_a_bracketed_country_inside_a_compan
         ("博世（中国）投资有限公司", "attendee"), ("成都市新能源研究院", "attendee")}
     ascii_brackets = extract("2025年6月11日，米其林(上海)轮胎有限公司与浙江大学在上海签署合作协议。", "zh")
     assert org_names(ascii_brackets) == {"米其林(上海)轮胎有限公司", "浙江大学"}
+
+
+def test_english_signing_takes_its_own_date_and_place_and_a_corridor_is_a_project():
+    record = extract(
+        "GDANSK, 9 June 2025 -- The Gdansk Port Authority and the Qingdao Port Group signed a cooperation agreement on a "
+        "digital rail corridor on 8 June 2025 in Gothenburg, Sweden. The Baltic-Yellow Sea Corridor will focus on rail, "
+        "hydrogen and port logistics.", "en", date=None)
+    assert len(record.events) == 1
+    event = record.events[0]
+    assert (event.type, event.name, event.date, event.place) == (
+        "signing", "cooperation agreement on a digital rail corridor", "2025-06-08", "Gothenburg, Sweden")
+    assert role_facts(record) == {("Gdansk Port Authority", "signatory"), ("Qingdao Port Group", "signatory")}
+    assert [p.name for p in record.projects] == ["Baltic-Yellow Sea Corridor"]
+
+
+def test_a_corridor_named_inside_an_event_name_is_not_a_project():
+    record = extract("The Adriatic Rail Corridor Summit 2025 took place in Trieste on 4 March 2025.", "en")
+    assert record.projects == []
+
+
+@pytest.mark.parametrize(("lang", "text", "name"), [
+    ("de", "Im Jahr 2025 wurde der Wasserstoffkorridor Nordsee-Shandong gestartet.", "Wasserstoffkorridor Nordsee-Shandong"),
+    ("fr", "Le corridor de fret Lyon-Chongqing sera lancé en 2026.", "corridor de fret Lyon-Chongqing"),
+])
+def test_corridor_is_a_project_head_in_other_languages(lang, text, name):
+    assert [p.name for p in extract(text, lang).projects] == [name]

@@ -115,6 +115,8 @@ def _without_event_prefix(m: EventMention) -> EventMention | None:
         m = EventMention(m.start + cut, m.end, rest, m.type, m.named, m.head)
     if m.named and not project_heads.search(m.name.lower()):
         return None
+    if m.named and m.head and event_heads.search(m.name.lower().rsplit(m.head, 1)[-1]):
+        return None  # "Green Shipping Corridor Forum 2024" is an event, not a corridor
     return m
 
 

@@ -36,7 +36,7 @@ from extract.components.event_attrs import (
     DATES, EVENTS, EventEntity, RoleMention, ensure_event_extensions, in_ranges, load_lexicon, noise_ranges,
     sentence_spans,
 )
-from extract.components.events import EVENT_INDEX, EventIndex, lead_date
+from extract.components.events import EVENT_INDEX, EventIndex, _dateline, _place_spans, lead_date
 
 FIRST_ORG_CHARS = 60  # the organization nearest a trigger stands at most this far before it ...
 FIRST_ORG_CHARS_AFTER = 30  # ... or this far after it ("hosted by the", "wśród nich ... urzędnicy")
@@ -322,17 +322,42 @@ def _new_signing_event(hit: TriggerHit, sentence, text: str, events: list[EventE
                 break
             head_start -= len(word)  # "a strategic cooperation agreement": the modifiers belong to the name
         tail = re.split(r"[,;，；。]", rest[head_start:])[0]
+        tail = _before_date_or_place(tail, hit.end + head_start, doc, noise_ranges(doc), lang)
         name = " ".join(tail.split()[:14]).rstrip(".") if lang != "zh" else text[hit.start:hit.end] + tail[:20]
     else:
         name = re.split(r"[,;，；。.]", text[hit.start:clause_end])[0].strip()
-    dates = [iso for s, _e, iso in (doc._.get(DATES) or []) if sentence[0] <= s < sentence[1] and iso]
+    in_sentence = [(s, e, iso) for s, e, iso in (doc._.get(DATES) or []) if sentence[0] <= s < sentence[1] and iso]
+    in_sentence.sort(key=lambda d: (_dateline(text, d[1]), min(abs(d[0] - hit.end), abs(hit.start - d[1]))))
+    dates = [iso for _s, _e, iso in in_sentence]  # the signing's own date beats the dateline's
     context = _focus_event(index, sentence, events)
     event = EventEntity(name=name.strip() or text[hit.start:hit.end], type="signing",
                         date=dates[0] if dates else (context.date if context else None),
-                        place=context.place if context else None,
+                        place=(context.place if context else None) or _signing_place(text, hit, sentence, doc, lang),
                         mentions=[(hit.start, min(clause_end, hit.end + len(name)))], confidence=0.5)
     events.append(event)
     return event
+
+
+def _before_date_or_place(tail: str, offset: int, doc: Doc, noise, lang: str) -> str:
+    """The signed object's words up to a date or a place ("... corridor on 17 February 2025 in Rotterdam" -> "... corridor")."""
+    stops = [s for s, _e, _iso in (doc._.get(DATES) or [])] + [p[0] for p in _place_spans(doc, noise)]
+    for stop in sorted(s - offset for s in stops if offset < s < offset + len(tail)):
+        words = tail[:stop].split()
+        if len(words) >= 2 and words[-1].islower() and len(words[-1]) <= 5 and words[-1] not in _ARTICLES:
+            return " ".join(words[:-1])  # "on 17 February", "in Rotterdam": a preposition starts the date or place
+    return tail
+
+
+def _signing_place(text: str, hit: TriggerHit, sentence, doc: Doc, lang: str) -> str | None:
+    """A place after "in"/"at" in the signing clause, with a following ", (the) Country" ("in Rotterdam, the Netherlands")."""
+    preps = load_lexicon("events", lang).get("place_prepositions", [])
+    inside = [p for p in _place_spans(doc, noise_ranges(doc)) if hit.end <= p[0] < sentence[1]]
+    for p_start, p_end, p_name in inside:
+        before = text[max(hit.end, p_start - 6):p_start].strip().lower()
+        if preps and any(before.endswith(prep) for prep in preps):
+            follow = [q for q in inside if q[0] > p_end and re.fullmatch(r",\s*(?:the\s+)?", text[p_end:q[0]])]
+            return text[p_start:follow[0][1]] if follow else p_name
+    return None
 
 
 def _focus_event(index: EventIndex, sentence, events: list[EventEntity]) -> EventEntity | None:
