@@ -291,3 +291,11 @@ def test_a_corridor_named_inside_an_event_name_is_not_a_project():
 ])
 def test_corridor_is_a_project_head_in_other_languages(lang, text, name):
     assert [p.name for p in extract(text, lang).projects] == [name]
+
+
+def test_german_genitive_adjective_before_a_hyphen_ellipsis_is_declined_back():
+    record = extract(
+        "Am 3. März 2025 fand in Hefei das Deutsch-Chinesische Klimaforum statt. An dem Forum nahmen Vertreter des "
+        "Europäischen Wirtschafts- und Sozialausschusses (EWSA) teil.", "de")
+    assert {(o.name, o.acronym) for o in record.organizations} == {("Europäischer Wirtschafts- und Sozialausschuss", "EWSA")}
+    assert role_facts(record) == {("Europäischer Wirtschafts- und Sozialausschuss", "attendee")}

@@ -141,7 +141,8 @@ def _adjective_nominative(surface: str, res: dict) -> str:
     words = surface.split(" ")
     if len(words) < 2 or not re.fullmatch(r"[A-ZÄÖÜ]\w+(?:isch|sch|al|är|ell|iv|ig|lich)(?:en|em)", words[0]):
         return surface
-    noun = words[1]
+    n = 3 if words[1].endswith("-") and len(words) > 3 else 1  # "Europäischen Wirtschafts- und Sozialausschusses"
+    noun = words[n]
     for form, nom in res.get("head_inflections", {}).items():
         if noun.lower().endswith(form.lower()) and len(noun) >= len(form):
             noun = noun[:len(noun) - len(form)] + (nom if len(noun) == len(form) else nom.lower())
@@ -150,7 +151,7 @@ def _adjective_nominative(surface: str, res: dict) -> str:
     if gender is None:
         return surface
     stem = re.sub(r"(?:en|em)$", "", words[0])
-    return " ".join([stem + ADJECTIVE_ENDINGS[gender], noun, *words[2:]])
+    return " ".join([stem + ADJECTIVE_ENDINGS[gender], *words[1:n], noun, *words[n + 1:]])
 
 
 def is_head(word: str, res: dict) -> bool:
