@@ -40,7 +40,7 @@ import pyoxigraph as ox
 from graph.errors import QueryError, QueryTimeout, StoreError
 from web import sparql_results
 
-_OPEN_ATTEMPTS = 4
+_OPEN_ATTEMPTS = 6  # with the back-off below, about 0.75 s for a writer's compaction to settle
 _STARTUP_LIMIT = 60
 
 
@@ -120,9 +120,15 @@ def _answer(store_path: str, store: ox.Store | None, job: QueryJob) -> tuple[ox.
 
 def store_signature(store_path: str) -> tuple:
     """Names, sizes and modification times of the store's files: any write (the WAL grows) changes it."""
+    signature = []
     with os.scandir(store_path) as entries:
-        return tuple(sorted((entry.name, stat.st_size, stat.st_mtime_ns)
-                            for entry in entries for stat in (entry.stat(),)))
+        for entry in entries:
+            try:
+                stat = entry.stat()
+            except FileNotFoundError:  # a compaction removed it while we listed: the signature still changed
+                continue
+            signature.append((entry.name, stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(signature))
 
 
 def _worker_main(conn: Connection, store_path: str) -> None:
