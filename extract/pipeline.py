@@ -14,8 +14,9 @@ spaCy's default character segmenter: nothing is downloaded.
 
 Optional: with ``use_statistical_ner=True`` and a spaCy pipeline such as
 ``en_core_web_sm`` installed, that pipeline is the base instead of the blank
-one, and its ORG entities become extra organization candidates. Nothing
-requires it.
+one (its tokenizer and NER run first, filling ``doc.ents``). Our components
+do not read ``doc.ents`` yet, and the CLI does not expose the option: using
+its ORG entities as extra candidates is future work. Nothing requires it.
 """
 
 from __future__ import annotations
