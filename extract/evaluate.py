@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extract.records import ExtractionRecord, load_records
+from extract.words import norm
 
 CATEGORIES = ("organizations", "persons", "events", "roles", "roles_lenient", "projects")
 ATTRIBUTES = ("country", "kind", "person_post", "person_organization")
@@ -45,17 +46,6 @@ OPTIONAL_MENTIONS: dict[str, tuple[str, ...]] = {
     "000_5bd6062d5236fdc8": ("Ministry of Industry and Information Technology",),
     "004_daf4b2981aeec1ca": ("对外经济贸易大学", "商务部", "国务院"),
 }
-
-
-def norm(text: str | None) -> str:
-    """The README's normalisation.
-
-    >>> norm("The China-EU  Office"), norm("Centerfor") == norm("Center for")
-    ('chinaeuoffice', True)
-    """
-    text = unicodedata.normalize("NFKC", text or "").casefold()
-    text = re.sub(r"^\s*the\s+", "", text)
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] not in "ZPS")
 
 
 @dataclass

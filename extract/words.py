@@ -1,7 +1,9 @@
-"""Word frequencies shared by the cleaner's repair and noise steps (wordfreq, offline)."""
+"""Word-level helpers shared across extract/: word frequencies (wordfreq, offline) and name normalisation."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from functools import lru_cache
 
 FUNCTION_WORD_ZIPF = 5.5  # "und", "wurde", "for": a part this frequent is a word on its own
@@ -22,3 +24,17 @@ def word_zipf(word: str, lang: str) -> float:
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, lang) if lang in wordlist_languages() else 0.0
+
+
+def norm(text: str | None) -> str:
+    """The gold README's name normalisation: NFKC, casefold, no leading "the ", no Z*/P*/S* characters.
+
+    Shared by the evaluator (the scoring convention) and in-document linking, so both agree
+    on when two names are the same.
+
+    >>> norm("The China-EU  Office"), norm("Centerfor") == norm("Center for")
+    ('chinaeuoffice', True)
+    """
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    text = re.sub(r"^\s*the\s+", "", text)
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] not in "ZPS")

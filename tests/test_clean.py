@@ -355,12 +355,12 @@ def test_catchy_title_before_a_dateline_line_is_kept():
     assert clean_text(text, "en").noise == []
 
 
-def test_doctests_of_the_module():
+@pytest.mark.parametrize("module_name", ["extract.clean", "extract.boilerplate", "extract.words"])
+def test_doctests_of_the_module(module_name):
     import doctest
+    import importlib
 
-    import extract.clean
-
-    result = doctest.testmod(extract.clean)
+    result = doctest.testmod(importlib.import_module(module_name))
     assert result.failed == 0 and result.attempted > 0
 
 

@@ -13,24 +13,13 @@ candidate's name.
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left
 from functools import lru_cache
 
 from extract.attrs import OrgEntity, load_resource, load_shared_resource
 from extract.components.acronyms import HAN_RE, initials_match, latin_words
 from extract.components.noise import overlaps_noise
-
-
-def norm(name: str) -> str:
-    """The gold README's ``norm``: NFKC, casefold, no leading "the ", no spaces, punctuation or symbols.
-
-    >>> norm("The China-EU  Office"), norm("Centerfor")
-    ('chinaeuoffice', 'centerfor')
-    """
-    s = unicodedata.normalize("NFKC", name).casefold()
-    s = re.sub(r"^the\s+", "", s)
-    return "".join(c for c in s if unicodedata.category(c)[0] not in "ZPS")
+from extract.words import norm
 
 
 class _Sets:
