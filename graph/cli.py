@@ -124,15 +124,12 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], workers: int | None, batc
     raw = [p for p in files if not _is_record_file(p)]
     records = [p for p in files if p not in raw]
     workers = workers or settings["workers"]
-    store = open_store_from_context(ctx)
-    try:
+    with open_store_from_context(ctx) as store:
         with tqdm(total=count_inputs(files), desc=f"ingesting ({workers} worker{'s' * (workers > 1)})",
                   unit="doc", file=sys.stderr, disable=None) as bar:
             report = ingest_paths(store, record_paths=records, document_paths=raw, workers=workers,
                                   languages=settings["languages"], max_bytes=settings["max_document_bytes"],
                                   batch_size=batch_size or DEFAULT_BATCH_SIZE, progress=lambda _: bar.update())
-    finally:
-        store.close()
     click.echo(f"documents ok: {report.ok}, unchanged: {report.skipped}, failed: {len(report.failed)}"
                + (f", re-resolved: {report.rewritten}" if report.rewritten else ""))
     for where, reason in report.failed:
@@ -194,8 +191,7 @@ def query(ctx: click.Context, sparql: str, fmt: str) -> None:
 
     if Path(sparql).is_file():
         sparql = Path(sparql).read_text(encoding="utf-8")
-    store = open_store_from_context(ctx, read_only=True)
-    try:
+    with open_store_from_context(ctx, read_only=True) as store:
         result = store.query(sparql)
         if isinstance(result, QuerySolutions) and fmt == "table":
             click.echo(_table(result))
@@ -208,8 +204,6 @@ def query(ctx: click.Context, sparql: str, fmt: str) -> None:
                 click.echo(result.serialize(format=formats[fmt]).decode("utf-8").rstrip("\n"))
         else:
             click.echo(result.serialize(format=RdfFormat.TURTLE).decode("utf-8").rstrip("\n"))
-    finally:
-        store.close()
 
 
 def _table(solutions) -> str:
@@ -247,11 +241,8 @@ def export(ctx: click.Context, fmt: str, output: str | None) -> None:
     """Export every named graph (Turtle: their union as triples)."""
     from pyoxigraph import RdfFormat
 
-    store = open_store_from_context(ctx, read_only=True)
-    try:
+    with open_store_from_context(ctx, read_only=True) as store:
         data = store.dump(getattr(RdfFormat, EXPORT_FORMATS[fmt][0]))
-    finally:
-        store.close()
     if output:
         Path(output).write_bytes(data)
         click.echo(f"wrote {len(data)} bytes to {output}", err=True)
@@ -265,12 +256,9 @@ def export(ctx: click.Context, fmt: str, output: str | None) -> None:
 @_user_errors
 def import_(ctx: click.Context, file: str) -> None:
     """Load a TriG/N-Quads export back into the store (each graph in the file replaces the stored one)."""
-    store = open_store_from_context(ctx)
-    try:
+    with open_store_from_context(ctx) as store:
         count = store.import_dataset(file)
         click.echo(f"imported {count} quads; triples: {store.count_triples()}")
-    finally:
-        store.close()
 
 
 @main.command()
@@ -280,11 +268,8 @@ def validate(ctx: click.Context) -> None:
     """Check the data graphs against ontology/shapes.ttl (SHACL); exit 1 when they do not conform."""
     from graph.validate import validate_store
 
-    store = open_store_from_context(ctx, read_only=True)
-    try:
+    with open_store_from_context(ctx, read_only=True) as store:
         conforms, report = validate_store(store)
-    finally:
-        store.close()
     click.echo(report.rstrip("\n"))
     if not conforms:
         ctx.exit(1)
@@ -311,13 +296,10 @@ SELECT DISTINCT ?lang WHERE { ?doc a sino:Document ; dcterms:language ?lang } OR
 @_user_errors
 def stats(ctx: click.Context) -> None:
     """Counts of documents, triples, organizations, persons, events, projects and languages."""
-    store = open_store_from_context(ctx, read_only=True)
-    try:
+    with open_store_from_context(ctx, read_only=True) as store:
         row = store.select(STATS_QUERY)[0]
         languages = [r["lang"] for r in store.select(LANGUAGES_QUERY)]
         triples = store.count_triples()
-    finally:
-        store.close()
     click.echo(f"documents: {row['documents']}\ntriples: {triples}")
     for name in ("organizations", "persons", "events", "projects"):
         click.echo(f"{name}: {row[name]}")
@@ -330,12 +312,9 @@ def stats(ctx: click.Context) -> None:
 @_user_errors
 def remove(ctx: click.Context, doc_id: str) -> None:
     """Remove a document and its facts; identity and the merge graph are recomputed."""
-    store = open_store_from_context(ctx)
-    try:
+    with open_store_from_context(ctx) as store:
         removed = store.remove_document(doc_id)
         triples = store.count_triples()
-    finally:
-        store.close()
     if not removed:
         raise click.ClickException(f"no document {doc_id!r} in the store (see `sinoeu-kg stats` / document ids)")
     click.echo(f"removed {doc_id}; triples: {triples}")

@@ -90,14 +90,12 @@ def register(group: click.Group) -> None:
         """Find partner organizations active in a sector, with the evidence why."""
         from graph.partners import find_partners
 
-        store = _open_store(ctx)
-        try:
-            results = find_partners(store, sector=sector, countries=_split_countries(country), kind=kind,
-                                    near=near, since=since, limit=limit)
-        except SinoeuError as error:
-            _fail(error)
-        finally:
-            store.close()
+        with _open_store(ctx) as store:
+            try:
+                results = find_partners(store, sector=sector, countries=_split_countries(country), kind=kind,
+                                        near=near, since=since, limit=limit)
+            except SinoeuError as error:
+                _fail(error)
         if as_json:
             click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
         else:
@@ -122,14 +120,12 @@ def register(group: click.Group) -> None:
         if file_ is not None:
             text = file_.read_text(encoding="utf-8")
         record = _extract_applicant(text, lang, _settings(ctx)) if text is not None else None
-        store = _open_store(ctx)
-        try:
-            report = match_applicant(store, text=record, org_iri=org_iri, lang=lang, limit=limit,
-                                     languages=tuple(_settings(ctx)["languages"]))
-        except SinoeuError as error:
-            _fail(error)
-        finally:
-            store.close()
+        with _open_store(ctx) as store:
+            try:
+                report = match_applicant(store, text=record, org_iri=org_iri, lang=lang, limit=limit,
+                                         languages=tuple(_settings(ctx)["languages"]))
+            except SinoeuError as error:
+                _fail(error)
         if as_json:
             click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         else:

@@ -237,11 +237,8 @@ def remove_override(store, name_a: str, name_b: str) -> dict:
 def _with_store(ctx: click.Context, function, *args, read_only: bool, **kwargs):
     """Open the store, return ``function(store, *args, **kwargs)``, close it; user errors become click errors."""
     try:
-        store = _open_store(ctx, read_only=read_only)
-        try:
+        with _open_store(ctx, read_only=read_only) as store:
             return function(store, *args, **kwargs)
-        finally:
-            store.close()
     except SinoeuError as exc:
         raise click.ClickException(str(exc)) from None
 

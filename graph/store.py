@@ -244,6 +244,12 @@ class GraphStore:
         self._replace_graphs(graphs)
         return len(quads)
 
+    def __enter__(self) -> "GraphStore":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
     def close(self) -> None:
         """Flush and release the store (the lock of a writable store is freed when it is collected)."""
         store, self._store = self._store, None
